@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+/// @title IModularCompliance
+/// @notice ERC-3643 modular compliance: the transfer rules of one token, each rule a module.
+interface IModularCompliance {
+    /// @notice A module to install at initialization, with the configuration calls to make on it.
+    struct ModuleSetup {
+        address module;
+        bytes[] calls;
+    }
+
+    /// @notice The owner called `selector` on `target` through {callModuleFunction}.
+    event ModuleInteraction(address indexed target, bytes4 selector);
+    /// @notice The compliance now serves `token`.
+    event TokenBound(address token);
+    /// @notice The compliance no longer serves `token`.
+    event TokenUnbound(address token);
+    /// @notice A module was added.
+    event ModuleAdded(address indexed module);
+    /// @notice A module was removed.
+    event ModuleRemoved(address indexed module);
+    /// @notice The union of module hooks changed and was pushed to the bound token.
+    event HookMaskChanged(uint8 hookMask);
+
+    /// @notice The caller may not bind or unbind this token.
+    error ComplianceUnauthorizedBinding(address caller);
+    /// @notice The caller is not the bound token.
+    error ComplianceCallerNotToken(address caller);
+    /// @notice A token is already bound.
+    error ComplianceTokenAlreadyBound(address token);
+    /// @notice `token` is not the bound token.
+    error ComplianceTokenNotBound(address token);
+    /// @notice A zero address was given.
+    error ComplianceZeroAddress();
+    /// @notice No more modules can be added.
+    error ComplianceModulesLimitReached(uint256 max);
+    /// @notice The module is already added.
+    error ComplianceModuleAlreadyBound(address module);
+    /// @notice The module is not added.
+    error ComplianceModuleNotBound(address module);
+    /// @notice The module refuses this compliance (e.g. it needs an empty token to start counting).
+    error ComplianceModuleCannotBind(address module);
+    /// @notice A module call made through {callModuleFunction} reverted without a reason.
+    error ComplianceModuleCallFailed(address module, bytes4 selector);
+
+    /// @notice Binds `token`, which will report its transfers here.
+    /// @dev Requirements: caller is the owner, or `token` itself while no token is bound; nonzero.
+    /// Emits {TokenBound}.
+    function bindToken(address token) external;
+
+    /// @notice Unbinds `token`.
+    /// @dev Requirements: caller is the owner or the token; `token` is bound. Emits {TokenUnbound}.
+    function unbindToken(address token) external;
+
+    /// @notice Adds `module`, which must accept this compliance.
+    /// @dev Requirements: caller is the owner or has COMPLIANCE_AGENT; below the cap; not yet added.
+    /// Emits {ModuleAdded}.
+    function addModule(address module) external;
+
+    /// @notice Removes `module`.
+    /// @dev Requirements: caller is the owner or has COMPLIANCE_AGENT; module added. Emits {ModuleRemoved}.
+    function removeModule(address module) external;
+
+    /// @notice Calls `module` with `callData` as this compliance: the only way to configure a module.
+    /// @dev Requirements: caller is the owner or has COMPLIANCE_AGENT; module added.
+    /// Emits {ModuleInteraction}.
+    function callModuleFunction(bytes calldata callData, address module) external;
+
+    /// @notice Tells every interested module that `amount` moved from `from` to `to`.
+    /// @dev Requirements: caller is the bound token.
+    function transferred(address from, address to, uint256 amount) external;
+
+    /// @notice Tells every interested module that `amount` was minted to `to`.
+    /// @dev Requirements: caller is the bound token.
+    function created(address to, uint256 amount) external;
+
+    /// @notice Tells every interested module that `amount` was burned from `from`.
+    /// @dev Requirements: caller is the bound token.
+    function destroyed(address from, uint256 amount) external;
+
+    /// @notice Whether every module allows the transfer (`from` zero: a mint).
+    function canTransfer(address from, address to, uint256 amount) external view returns (bool);
+
+    /// @notice The first module that refuses the transfer, or zero if all allow it (kosai extension).
+    function checkTransfer(address from, address to, uint256 amount) external view returns (address refusingModule);
+
+    /// @notice The union of the hook masks of all modules (kosai extension): the bound token skips
+    /// calls no module listens to.
+    function hookMask() external view returns (uint8);
+
+    /// @notice The modules, in the order they are consulted.
+    function getModules() external view returns (address[] memory);
+
+    /// @notice The bound token.
+    function getTokenBound() external view returns (address);
+
+    /// @notice Whether `module` is added.
+    function isModuleBound(address module) external view returns (bool);
+}
+
+/// @title IComplianceHooksListener
+/// @notice Implemented by kosai tokens: their compliance tells them which hooks any module listens to.
+interface IComplianceHooksListener {
+    /// @notice The union of module hooks of the caller (the token's compliance) is now `hookMask`.
+    function onComplianceHooksChanged(uint8 hookMask) external;
+}

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IdentityBalanceModule} from "./IdentityBalanceModule.sol";
+import {IComplianceModule, ModuleHooks} from "./IComplianceModule.sol";
+
+/// @title MaxHoldersModule
+/// @notice Caps the number of investor identities holding the token (one investor's wallets count once).
+contract MaxHoldersModule is IdentityBalanceModule {
+    /// @notice The cap for `compliance` changed.
+    event MaxHoldersSet(address indexed compliance, uint256 maxHolders);
+
+    mapping(address compliance => uint256) private _maxHolders;
+    mapping(address compliance => uint256) private _holders;
+
+    /// @notice Sets the holder cap for the calling compliance.
+    /// @dev Requirements: caller is a bound compliance. Emits {MaxHoldersSet}.
+    function setMaxHolders(uint256 maxHolders_) external onlyBoundCompliance {
+        _maxHolders[msg.sender] = maxHolders_;
+        emit MaxHoldersSet(msg.sender, maxHolders_);
+    }
+
+    /// @notice The holder cap under `compliance`.
+    function maxHolders(address compliance) external view returns (uint256) {
+        return _maxHolders[compliance];
+    }
+
+    /// @notice Investors holding units under `compliance`.
+    function holderCount(address compliance) external view returns (uint256) {
+        return _holders[compliance];
+    }
+
+    /// @inheritdoc IComplianceModule
+    function moduleCheck(address from, address to, uint256 value, address compliance) external view returns (bool) {
+        address toInvestor = _investorOf(compliance, to);
+        if (value == 0 || _balanceOfInvestor(compliance, toInvestor) != 0) return true;
+        uint256 holders = _holders[compliance];
+        if (from != address(0)) {
+            address fromInvestor = _investorOf(compliance, from);
+            if (fromInvestor == toInvestor) return true;
+            // The sender leaving frees the seat the recipient takes.
+            if (_balanceOfInvestor(compliance, fromInvestor) <= value) return true;
+        }
+        return holders + 1 <= _maxHolders[compliance];
+    }
+
+    /// @inheritdoc IComplianceModule
+    function hooks() external pure returns (uint8) {
+        return _ledgerHooks() | ModuleHooks.CHECK_TRANSFER | ModuleHooks.CHECK_MINT;
+    }
+
+    /// @inheritdoc IComplianceModule
+    function name() external pure returns (string memory) {
+        return "MaxHoldersModule";
+    }
+
+    function _onInvestorEntered(address compliance) internal override {
+        _holders[compliance] += 1;
+    }
+
+    function _onInvestorLeft(address compliance) internal override {
+        _holders[compliance] -= 1;
+    }
+}

@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import {Roles} from "../access/Roles.sol";
+import {IOnchainClaimIssuer, IOnchainIdentity} from "../interfaces/onchainid/IOnchainIdentity.sol";
+import {IClaimTopicsRegistry} from "./IClaimTopicsRegistry.sol";
+import {IIdentityRegistry} from "./IIdentityRegistry.sol";
+import {IIdentityRegistryStorage} from "./IIdentityRegistryStorage.sol";
+import {IRequirementsListener} from "./IRequirementsListener.sol";
+import {ITrustedIssuersRegistry} from "./ITrustedIssuersRegistry.sol";
+
+/// @title IdentityRegistry
+/// @notice Decides who may hold kosai tokens.
+/// @dev Verification is split so that a transfer does only the work that can change between transfers:
+/// - Which topics are required and which issuer is trusted for which topic is compiled into this contract
+///   whenever the topic or issuer registry changes (they call {onRequirementsChanged}); a transfer reads
+///   one word per topic instead of calling both registries. Each compilation bumps a generation number,
+///   so dropping an issuer or adding a topic invalidates every investor at once.
+/// - The claim that satisfied a topic is cached per identity (issuer and signature), written only after
+///   the issuer's own `isClaimValid` accepted it. A transfer checks that this issuer is still trusted for
+///   the topic (one SLOAD) and asks the issuer whether it revoked the signature (one call): a revocation
+///   stops the very next transfer.
+/// - Without a usable cached claim, the registry searches the identity's claims from the trusted issuers
+///   for the topic (the ERC-3643 procedure), so nothing is ever verified by the cache alone that the full
+///   check would refuse, and a missing cache entry only costs gas.
+/// The issuer examined is always the one the registry trusts (claim id = keccak256(issuer, topic)),
+/// never the issuer a claim names, which rules out the spoofing described in ERC-3643 issue #101.
+contract IdentityRegistry is IIdentityRegistry, IRequirementsListener, AccessControlDefaultAdminRules {
+    /// @notice Most (issuer, topic) trust pairs compiled (the issuer and topic registries' caps multiplied
+    /// would allow more; this bounds one compilation).
+    uint256 public constant MAX_TRUSTED_PAIRS = 256;
+    /// @notice Most required topics compiled (the claim topics registry's own cap is lower).
+    uint256 public constant MAX_REQUIRED_TOPICS = 32;
+
+    /// @dev The claim that last satisfied a topic: issuer, its 65-byte ECDSA signature, and the
+    /// requirements generation in which the issuer was trusted for the topic (if it is still the current
+    /// one, the trust lookup is skipped).
+    struct CachedClaim {
+        address issuer;
+        uint8 v;
+        uint64 generation;
+        bytes32 r;
+        bytes32 s;
+    }
+
+    /// @dev Read on every transfer, so packed in one slot.
+    IIdentityRegistryStorage private _identityStorage;
+    uint64 private _generation;
+    uint8 private _requiredTopicCount;
+    IClaimTopicsRegistry private _topicsRegistry;
+    ITrustedIssuersRegistry private _issuersRegistry;
+    uint256[MAX_REQUIRED_TOPICS] private _requiredTopics;
+    mapping(bytes32 issuerTopic => uint64 generation) private _trustedIn;
+    mapping(IOnchainIdentity identity => mapping(uint256 topic => CachedClaim)) private _claimCache;
+
+    /// @param owner_ the registry's owner.
+    /// @param identityStorage_ the shared whitelist.
+    /// @param topicsRegistry_ the required claim topics.
+    /// @param issuersRegistry_ the trusted claim issuers.
+    constructor(
+        address owner_,
+        IIdentityRegistryStorage identityStorage_,
+        IClaimTopicsRegistry topicsRegistry_,
+        ITrustedIssuersRegistry issuersRegistry_
+    ) AccessControlDefaultAdminRules(0, owner_) {
+        if (
+            address(identityStorage_) == address(0) || address(topicsRegistry_) == address(0)
+                || address(issuersRegistry_) == address(0)
+        ) revert IdentityRegistryZeroAddress();
+        _identityStorage = identityStorage_;
+        _topicsRegistry = topicsRegistry_;
+        _issuersRegistry = issuersRegistry_;
+        emit IdentityStorageSet(address(identityStorage_));
+        emit ClaimTopicsRegistrySet(address(topicsRegistry_));
+        emit TrustedIssuersRegistrySet(address(issuersRegistry_));
+        _compileRequirements();
+    }
+
+    // ------------------------------------------------------------------ configuration
+
+    /// @inheritdoc IIdentityRegistry
+    function setIdentityRegistryStorage(address identityRegistryStorage) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (identityRegistryStorage == address(0)) revert IdentityRegistryZeroAddress();
+        _identityStorage = IIdentityRegistryStorage(identityRegistryStorage);
+        emit IdentityStorageSet(identityRegistryStorage);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function setClaimTopicsRegistry(address claimTopicsRegistry) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (claimTopicsRegistry == address(0)) revert IdentityRegistryZeroAddress();
+        _topicsRegistry = IClaimTopicsRegistry(claimTopicsRegistry);
+        emit ClaimTopicsRegistrySet(claimTopicsRegistry);
+        _compileRequirements();
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function setTrustedIssuersRegistry(address trustedIssuersRegistry) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (trustedIssuersRegistry == address(0)) revert IdentityRegistryZeroAddress();
+        _issuersRegistry = ITrustedIssuersRegistry(trustedIssuersRegistry);
+        emit TrustedIssuersRegistrySet(trustedIssuersRegistry);
+        _compileRequirements();
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function onRequirementsChanged() external override(IIdentityRegistry, IRequirementsListener) {
+        _compileRequirements();
+    }
+
+    // ------------------------------------------------------------------ whitelist
+
+    /// @inheritdoc IIdentityRegistry
+    function registerIdentity(address userAddress, IOnchainIdentity identity_, uint16 country)
+        external
+        onlyRole(Roles.REGISTRAR_AGENT)
+    {
+        _register(userAddress, identity_, country);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function batchRegisterIdentity(
+        address[] calldata userAddresses,
+        IOnchainIdentity[] calldata identities,
+        uint16[] calldata countries
+    ) external onlyRole(Roles.REGISTRAR_AGENT) {
+        uint256 count = userAddresses.length;
+        if (identities.length != count) revert IdentityRegistryBatchLengthMismatch(count, identities.length);
+        if (countries.length != count) revert IdentityRegistryBatchLengthMismatch(count, countries.length);
+        for (uint256 i = 0; i < count; ++i) {
+            _register(userAddresses[i], identities[i], countries[i]);
+        }
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function deleteIdentity(address userAddress) external onlyRole(Roles.REGISTRAR_AGENT) {
+        IOnchainIdentity identity_ = _identityStorage.storedIdentity(userAddress);
+        _identityStorage.removeIdentityFromStorage(userAddress);
+        emit IdentityRemoved(userAddress, identity_);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function updateCountry(address userAddress, uint16 country) external onlyRole(Roles.REGISTRAR_AGENT) {
+        _identityStorage.modifyStoredInvestorCountry(userAddress, country);
+        emit CountryUpdated(userAddress, country);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function updateIdentity(address userAddress, IOnchainIdentity identity_) external onlyRole(Roles.REGISTRAR_AGENT) {
+        IOnchainIdentity oldIdentity = _identityStorage.storedIdentity(userAddress);
+        _identityStorage.modifyStoredIdentity(userAddress, identity_);
+        emit IdentityUpdated(oldIdentity, identity_);
+        _refreshRequired(identity_);
+    }
+
+    // ------------------------------------------------------------------ claim cache
+
+    /// @inheritdoc IIdentityRegistry
+    function refreshClaims(IOnchainIdentity identity_) external {
+        _refreshRequired(identity_);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function refreshClaim(IOnchainIdentity identity_, uint256 topic) external {
+        _refresh(identity_, topic);
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /// @inheritdoc IIdentityRegistry
+    function contains(address userAddress) external view returns (bool) {
+        return address(_identityStorage.storedIdentity(userAddress)) != address(0);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function isVerified(address userAddress) external view returns (bool) {
+        IOnchainIdentity identity_ = _identityStorage.storedIdentity(userAddress);
+        if (address(identity_) == address(0)) return false;
+        uint64 generation = _generation;
+        uint256 count = _requiredTopicCount;
+        for (uint256 i = 0; i < count; ++i) {
+            if (!_holdsValidClaim(identity_, _requiredTopics[i], generation)) return false;
+        }
+        return true;
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function hasValidClaim(address userAddress, uint256 topic) external view returns (bool) {
+        IOnchainIdentity identity_ = _identityStorage.storedIdentity(userAddress);
+        if (address(identity_) == address(0)) return false;
+        return _holdsValidClaim(identity_, topic, _generation);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function identity(address userAddress) external view returns (IOnchainIdentity) {
+        return _identityStorage.storedIdentity(userAddress);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function investorCountry(address userAddress) external view returns (uint16) {
+        return _identityStorage.storedInvestorCountry(userAddress);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function identityStorage() external view returns (IIdentityRegistryStorage) {
+        return _identityStorage;
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function issuersRegistry() external view returns (ITrustedIssuersRegistry) {
+        return _issuersRegistry;
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function topicsRegistry() external view returns (IClaimTopicsRegistry) {
+        return _topicsRegistry;
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function requiredClaimTopics() external view returns (uint256[] memory topics) {
+        uint256 count = _requiredTopicCount;
+        topics = new uint256[](count);
+        for (uint256 i = 0; i < count; ++i) {
+            topics[i] = _requiredTopics[i];
+        }
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function cachedClaimIssuer(IOnchainIdentity identity_, uint256 topic) external view returns (address) {
+        return _claimCache[identity_][topic].issuer;
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    function _register(address userAddress, IOnchainIdentity identity_, uint16 country) private {
+        _identityStorage.addIdentityToStorage(userAddress, identity_, country);
+        emit IdentityRegistered(userAddress, identity_);
+        _refreshRequired(identity_);
+    }
+
+    function _compileRequirements() private {
+        uint64 generation = _generation + 1;
+        _generation = generation;
+        uint256[] memory topics = _topicsRegistry.getClaimTopics();
+        if (topics.length > MAX_REQUIRED_TOPICS) revert IdentityRegistryRequiredTopicsLimitReached(MAX_REQUIRED_TOPICS);
+        for (uint256 i = 0; i < topics.length; ++i) {
+            _requiredTopics[i] = topics[i];
+        }
+        _requiredTopicCount = uint8(topics.length);
+        IOnchainClaimIssuer[] memory issuers = _issuersRegistry.getTrustedIssuers();
+        uint256 pairs;
+        for (uint256 i = 0; i < issuers.length; ++i) {
+            uint256[] memory issuerTopics = _issuersRegistry.getTrustedIssuerClaimTopics(issuers[i]);
+            pairs += issuerTopics.length;
+            if (pairs > MAX_TRUSTED_PAIRS) revert IdentityRegistryTrustedPairsLimitReached(MAX_TRUSTED_PAIRS);
+            for (uint256 j = 0; j < issuerTopics.length; ++j) {
+                _trustedIn[_pairKey(address(issuers[i]), issuerTopics[j])] = generation;
+            }
+        }
+        emit RequirementsCompiled(generation, topics.length, pairs);
+    }
+
+    function _refreshRequired(IOnchainIdentity identity_) private {
+        uint256 count = _requiredTopicCount;
+        for (uint256 i = 0; i < count; ++i) {
+            _refresh(identity_, _requiredTopics[i]);
+        }
+    }
+
+    function _refresh(IOnchainIdentity identity_, uint256 topic) private {
+        (address issuer, bytes memory signature) = _findValidClaim(identity_, topic, _generation);
+        CachedClaim storage cached = _claimCache[identity_][topic];
+        if (issuer == address(0) || signature.length != 65) {
+            if (cached.issuer == address(0)) return;
+            delete _claimCache[identity_][topic];
+            emit ClaimCacheUpdated(identity_, topic, address(0));
+            return;
+        }
+        bytes32 r;
+        bytes32 s;
+        uint8 v;
+        assembly ("memory-safe") {
+            r := mload(add(signature, 0x20))
+            s := mload(add(signature, 0x40))
+            v := byte(0, mload(add(signature, 0x60)))
+        }
+        uint64 generation = _generation;
+        if (cached.issuer == issuer && cached.r == r && cached.s == s && cached.generation == generation) return;
+        _claimCache[identity_][topic] = CachedClaim(issuer, v, generation, r, s);
+        emit ClaimCacheUpdated(identity_, topic, issuer);
+    }
+
+    /// @dev Fast path: the cached claim, if its issuer is still trusted for the topic and has not revoked
+    /// it. Otherwise the full search.
+    function _holdsValidClaim(IOnchainIdentity identity_, uint256 topic, uint64 generation)
+        private
+        view
+        returns (bool)
+    {
+        CachedClaim storage cached = _claimCache[identity_][topic];
+        address issuer = cached.issuer;
+        if (
+            issuer != address(0)
+                && (cached.generation == generation || _trustedIn[_pairKey(issuer, topic)] == generation)
+        ) {
+            bytes memory signature = abi.encodePacked(cached.r, cached.s, cached.v);
+            try IOnchainClaimIssuer(issuer).isClaimRevoked(signature) returns (bool revoked) {
+                if (!revoked) return true;
+            } catch {}
+        }
+        (address found,) = _findValidClaim(identity_, topic, generation);
+        return found != address(0);
+    }
+
+    /// @dev The ERC-3643 search, over the issuers trusted for `topic` only: the claim must be stored under
+    /// that issuer's claim id and pass that issuer's `isClaimValid`. Bounded by the issuers registry's cap.
+    function _findValidClaim(IOnchainIdentity identity_, uint256 topic, uint64 generation)
+        private
+        view
+        returns (address issuer, bytes memory signature)
+    {
+        IOnchainClaimIssuer[] memory issuers = _issuersRegistry.getTrustedIssuersForClaimTopic(topic);
+        for (uint256 i = 0; i < issuers.length; ++i) {
+            address candidate = address(issuers[i]);
+            if (_trustedIn[_pairKey(candidate, topic)] != generation) continue;
+            try identity_.getClaim(keccak256(abi.encode(candidate, topic))) returns (
+                uint256 claimTopic, uint256, address claimIssuer, bytes memory sig, bytes memory data, string memory
+            ) {
+                if (claimTopic != topic || claimIssuer != candidate) continue;
+                try issuers[i].isClaimValid(identity_, topic, sig, data) returns (bool valid) {
+                    if (valid) return (candidate, sig);
+                } catch {}
+            } catch {}
+        }
+        return (address(0), "");
+    }
+
+    function _pairKey(address issuer, uint256 topic) private pure returns (bytes32) {
+        return keccak256(abi.encode(issuer, topic));
+    }
+}

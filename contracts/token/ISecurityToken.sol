@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IERC3643} from "./IERC3643.sol";
+
+/// @title ISecurityToken
+/// @notice kosai's additions to ERC-3643: granular agent roles, a pre-transfer check that names the
+/// rule, typed errors, and an event for every forced transfer.
+interface ISecurityToken is IERC3643 {
+    /// @notice Why a transfer would be refused; `Ok` when it would pass.
+    enum TransferCheck {
+        Ok,
+        ZeroAddress,
+        Paused,
+        SenderFrozen,
+        RecipientFrozen,
+        InsufficientFreeBalance,
+        RecipientNotVerified,
+        ComplianceRefused
+    }
+
+    /// @notice A role to grant at initialization.
+    struct RoleGrant {
+        bytes32 role;
+        address account;
+    }
+
+    /// @notice Everything a series proxy is initialized with.
+    struct TokenInit {
+        address owner;
+        string name;
+        string symbol;
+        uint8 decimals;
+        address identityRegistry;
+        address compliance;
+        address onchainID;
+        RoleGrant[] grants;
+    }
+
+    /// @notice An agent moved units without the holder's signature.
+    event TransferForced(address indexed agent, address indexed from, address indexed to, uint256 amount);
+
+    /// @notice Holder transfers are paused.
+    error TokenPaused();
+    /// @notice Holder transfers are not paused.
+    error TokenNotPaused();
+    /// @notice A zero address was given.
+    error TokenZeroAddress();
+    /// @notice The wallet is frozen.
+    error TokenWalletFrozen(address wallet);
+    /// @notice The wallet's free (unfrozen) units do not cover the amount.
+    error TokenInsufficientFreeBalance(address wallet, uint256 free, uint256 needed);
+    /// @notice The recipient is not a verified identity in the registry.
+    error TokenRecipientNotVerified(address wallet);
+    /// @notice A compliance module refused the operation.
+    error TokenTransferNotCompliant(address from, address to, uint256 amount, address module);
+    /// @notice Array arguments of a batch differ in length.
+    error TokenBatchLengthMismatch(uint256 expected, uint256 actual);
+    /// @notice Freezing would freeze more than the balance.
+    error TokenFreezeExceedsBalance(address wallet, uint256 balance, uint256 frozenAfter);
+    /// @notice Unfreezing more than is frozen.
+    error TokenUnfreezeExceedsFrozen(address wallet, uint256 frozen, uint256 requested);
+    /// @notice The lost wallet holds nothing to recover.
+    error TokenRecoveryNothingToRecover(address lostWallet);
+    /// @notice A wallet of a recovery is not registered to the identity named.
+    error TokenRecoveryIdentityMismatch(address wallet, address expected, address actual);
+    /// @notice Only the token's compliance may call this.
+    error TokenCallerNotCompliance(address caller);
+    /// @notice A balance or supply would exceed what an account can hold (2^128 - 1 units).
+    error TokenAmountOverflow(uint256 amount);
+
+    /// @notice What would happen to `transfer(to, amount)` sent by `from` now, and, when compliance
+    /// refuses, which module.
+    function checkTransfer(address from, address to, uint256 amount)
+        external
+        view
+        returns (TransferCheck code, address module);
+
+    /// @notice Grants every agent role (T-REX `addAgent`).
+    /// @dev Requirements: caller is the owner. Emits {RoleGranted} per role.
+    function addAgent(address agent) external;
+
+    /// @notice Revokes every agent role (T-REX `removeAgent`).
+    /// @dev Requirements: caller is the owner. Emits {RoleRevoked} per role.
+    function removeAgent(address agent) external;
+
+    /// @notice Whether `account` holds any agent role.
+    function isAgent(address account) external view returns (bool);
+
+    /// @notice Free (unfrozen) units of `account`.
+    function freeBalanceOf(address account) external view returns (uint256);
+}

@@ -1,0 +1,68 @@
+import { subtask } from "hardhat/config";
+import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
+import type { HardhatUserConfig } from "hardhat/types";
+import path from "node:path";
+
+import "@nomicfoundation/hardhat-ethers";
+import "@nomicfoundation/hardhat-chai-matchers";
+import "@typechain/hardhat";
+import "@openzeppelin/hardhat-upgrades";
+
+/**
+ * Compilers come from npm packages, never from the network: the machines that build kosai reach only
+ * package registries. Each configured version must match the installed solc-js package exactly.
+ */
+const LOCAL_COMPILERS: Record<string, string> = {
+  "0.8.30": "solc",
+  // ONCHAINID's Identity and ClaimIssuer sources pin 0.8.17; compiled unchanged for typed tests.
+  "0.8.17": "solc-0817",
+};
+
+subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string }) => {
+  const pkg = LOCAL_COMPILERS[args.solcVersion];
+  if (pkg === undefined) {
+    throw new Error(`kosai: no local compiler package for solc ${args.solcVersion}; add it to LOCAL_COMPILERS`);
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const solc = require(pkg) as { version(): string };
+  const longVersion = solc.version();
+  if (!longVersion.startsWith(`${args.solcVersion}+`)) {
+    throw new Error(`kosai: package ${pkg} is solc ${longVersion}, configured ${args.solcVersion}`);
+  }
+  return {
+    compilerPath: path.join(path.dirname(require.resolve(`${pkg}/package.json`)), "soljson.js"),
+    isSolcJs: true,
+    version: args.solcVersion,
+    longVersion,
+  };
+});
+
+const optimizer = { enabled: true, runs: 200 };
+
+const config: HardhatUserConfig = {
+  solidity: {
+    compilers: [
+      { version: "0.8.30", settings: { optimizer, evmVersion: "cancun" } },
+      // Only ONCHAINID's own sources (pragma 0.8.17) select this one.
+      { version: "0.8.17", settings: { optimizer, evmVersion: "london" } },
+    ],
+  },
+  networks: {
+    hardhat: {
+      hardfork: "cancun",
+      allowUnlimitedContractSize: false,
+    },
+    localhost: {
+      url: "http://127.0.0.1:8545",
+    },
+  },
+  typechain: {
+    outDir: "typechain-types",
+    target: "ethers-v6",
+  },
+  mocha: {
+    timeout: 120_000,
+  },
+};
+
+export default config;

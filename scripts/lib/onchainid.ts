@@ -1,0 +1,69 @@
+import { AbiCoder, getBytes, keccak256, type BytesLike, type Signer } from "ethers";
+import { ethers } from "hardhat";
+import { ECDSA_SCHEME } from "./constants";
+import type { ClaimIssuer, Identity } from "../../typechain-types";
+
+/**
+ * ONCHAINID helpers: the contracts are ONCHAINID's own (compiled from @onchain-id/solidity unchanged);
+ * these functions only deploy them and sign claims the way a claim issuer's back office would.
+ */
+
+/** Deploys a ClaimIssuer whose management key (which may sign claims) is `manager`. */
+export async function deployClaimIssuer(manager: Signer): Promise<ClaimIssuer> {
+  const factory = await ethers.getContractFactory("ClaimIssuer", manager);
+  const issuer = await factory.deploy(await manager.getAddress());
+  await issuer.waitForDeployment();
+  return issuer as unknown as ClaimIssuer;
+}
+
+/** Deploys an investor's ONCHAINID with `owner` as its management key. */
+export async function deployIdentity(owner: Signer, deployer: Signer = owner): Promise<Identity> {
+  const factory = await ethers.getContractFactory("Identity", deployer);
+  const identity = await factory.deploy(await owner.getAddress(), false);
+  await identity.waitForDeployment();
+  return identity as unknown as Identity;
+}
+
+/** The message a claim issuer signs: keccak256(abi.encode(identity, topic, data)), EIP-191 prefixed. */
+export function claimDigest(identity: string, topic: bigint, data: BytesLike): string {
+  return keccak256(AbiCoder.defaultAbiCoder().encode(["address", "uint256", "bytes"], [identity, topic, data]));
+}
+
+/** Signs a claim for `identity` with the issuer's signing key. */
+export async function signClaim(
+  signingKey: Signer,
+  identity: string,
+  topic: bigint,
+  data: BytesLike = "0x",
+): Promise<string> {
+  return signingKey.signMessage(getBytes(claimDigest(identity, topic, data)));
+}
+
+/** Has the issuer sign a claim and the identity's owner store it on the identity. Returns the signature. */
+export async function issueClaim(args: {
+  identity: Identity;
+  identityOwner: Signer;
+  issuer: ClaimIssuer;
+  issuerKey: Signer;
+  topic: bigint;
+  data?: BytesLike;
+}): Promise<string> {
+  const data = args.data ?? "0x";
+  const identityAddress = await args.identity.getAddress();
+  const signature = await signClaim(args.issuerKey, identityAddress, args.topic, data);
+  const tx = await args.identity
+    .connect(args.identityOwner)
+    .addClaim(args.topic, ECDSA_SCHEME, await args.issuer.getAddress(), signature, data, "");
+  await tx.wait();
+  return signature;
+}
+
+/** The ONCHAINID claim id: keccak256(abi.encode(issuer, topic)). */
+export function claimId(issuer: string, topic: bigint): string {
+  return keccak256(AbiCoder.defaultAbiCoder().encode(["address", "uint256"], [issuer, topic]));
+}
+
+/** The ONCHAINID key of an address: keccak256(abi.encode(address)). */
+export function addressKey(address: string): string {
+  return keccak256(AbiCoder.defaultAbiCoder().encode(["address"], [address]));
+}
