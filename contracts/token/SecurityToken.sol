@@ -418,44 +418,46 @@ contract SecurityToken is
 
     // ================================================================== internals
 
-    /// @dev The one path for every balance change. `from` zero mints, `to` zero burns. Always: no
-    /// frozen unit leaves `from`, the supply and balances fit 128 bits, compliance records the change.
+    /// @dev The one path for every balance change. `from` zero mints, `to` zero burns. Every check runs
+    /// before any write, so compliance modules see the state the operation starts from. Always: no frozen
+    /// unit leaves `from`, the supply fits 128 bits, compliance records the change (if a module listens).
     /// On request: pause and wallet freezes, recipient verification, compliance approval.
     function _update(address from, address to, uint256 amount, uint256 checks) private {
         TokenStorage storage $ = _s();
-        if (from == address(0) && to == address(0)) revert TokenZeroAddress();
-        if (checks & CHECK_PAUSE_AND_FREEZE != 0 && $.paused) revert TokenPaused();
+        bool holderRules = checks & CHECK_PAUSE_AND_FREEZE != 0;
+        // Holder transfers never mint or burn; nothing moves between two zero addresses.
+        if ((from == address(0) || to == address(0)) && (holderRules || from == to)) revert TokenZeroAddress();
+        if (holderRules && $.paused) revert TokenPaused();
         if (amount > type(uint128).max) revert TokenAmountOverflow(amount);
 
+        Account storage sender = $.accounts[from];
+        Account storage recipient = $.accounts[to];
+        uint256 senderBalance;
         if (from != address(0)) {
-            Account storage sender = $.accounts[from];
-            uint256 balance = sender.balance;
-            uint256 free = balance - sender.frozen;
-            if (checks & CHECK_PAUSE_AND_FREEZE != 0 && sender.walletFrozen) revert TokenWalletFrozen(from);
+            senderBalance = sender.balance;
+            if (holderRules && sender.walletFrozen) revert TokenWalletFrozen(from);
+            uint256 free = senderBalance - sender.frozen;
             if (amount > free) revert TokenInsufficientFreeBalance(from, free, amount);
-            sender.balance = uint128(balance - amount);
         } else {
             uint256 supply = $.totalSupply + amount;
             if (supply > type(uint128).max) revert TokenAmountOverflow(supply);
-            $.totalSupply = supply;
         }
-
         if (to != address(0)) {
-            Account storage recipient = $.accounts[to];
-            if (checks & CHECK_PAUSE_AND_FREEZE != 0 && recipient.walletFrozen) revert TokenWalletFrozen(to);
+            if (holderRules && recipient.walletFrozen) revert TokenWalletFrozen(to);
             if (checks & CHECK_VERIFIED != 0 && !$.identityRegistry.isVerified(to)) {
                 revert TokenRecipientNotVerified(to);
             }
             uint8 checkHook = from == address(0) ? ModuleHooks.CHECK_MINT : ModuleHooks.CHECK_TRANSFER;
             if (checks & CHECK_COMPLIANCE != 0 && $.complianceHooks & checkHook != 0) {
-                // Asked before the balances change: modules see the state the transfer starts from.
                 address module = $.compliance.checkTransfer(from, to, amount);
                 if (module != address(0)) revert TokenTransferNotCompliant(from, to, amount, module);
             }
-            recipient.balance += uint128(amount);
-        } else {
-            $.totalSupply -= amount;
         }
+
+        if (from != address(0)) sender.balance = uint128(senderBalance - amount);
+        else $.totalSupply += amount;
+        if (to != address(0)) recipient.balance += uint128(amount);
+        else $.totalSupply -= amount;
 
         emit Transfer(from, to, amount);
 
