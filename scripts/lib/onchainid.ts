@@ -1,4 +1,7 @@
-import { AbiCoder, getBytes, keccak256, type BytesLike, type Signer } from "ethers";
+import { AbiCoder, ContractFactory, getBytes, keccak256, type BytesLike, type Signer } from "ethers";
+// ONCHAINID's ImplementationAuthority is compiled against OpenZeppelin 4, so kosai uses the package's own
+// build of it rather than recompiling it.
+import { contracts as onchainIdArtifacts } from "@onchain-id/solidity";
 import { ethers } from "hardhat";
 import { ECDSA_SCHEME } from "./constants";
 import type { ClaimIssuer, Identity } from "../../typechain-types";
@@ -16,12 +19,38 @@ export async function deployClaimIssuer(manager: Signer): Promise<ClaimIssuer> {
   return issuer as unknown as ClaimIssuer;
 }
 
-/** Deploys an investor's ONCHAINID with `owner` as its management key. */
-export async function deployIdentity(owner: Signer, deployer: Signer = owner): Promise<Identity> {
-  const factory = await ethers.getContractFactory("Identity", deployer);
-  const identity = await factory.deploy(await owner.getAddress(), false);
-  await identity.waitForDeployment();
-  return identity as unknown as Identity;
+/**
+ * Deploys ONCHAINID's identity infrastructure: one Identity implementation (as a library) and the
+ * ImplementationAuthority every IdentityProxy reads it from. Returns the authority's address.
+ */
+export async function deployIdentityAuthority(deployer: Signer): Promise<string> {
+  const implementationFactory = await ethers.getContractFactory("Identity", deployer);
+  const implementation = await implementationFactory.deploy(await deployer.getAddress(), true);
+  await implementation.waitForDeployment();
+  const artifact = onchainIdArtifacts.ImplementationAuthority;
+  const authority = await new ContractFactory(artifact.abi, artifact.bytecode, deployer).deploy(
+    await implementation.getAddress(),
+  );
+  await authority.waitForDeployment();
+  return authority.getAddress();
+}
+
+/**
+ * Deploys an investor's ONCHAINID with `owner` as its management key: an IdentityProxy on `authority`
+ * (the way ONCHAINID deploys identities in production), or, without an authority, a standalone Identity.
+ */
+export async function deployIdentity(owner: Signer, authority?: string, deployer: Signer = owner): Promise<Identity> {
+  const ownerAddress = await owner.getAddress();
+  if (authority === undefined) {
+    const factory = await ethers.getContractFactory("Identity", deployer);
+    const identity = await factory.deploy(ownerAddress, false);
+    await identity.waitForDeployment();
+    return identity as unknown as Identity;
+  }
+  const proxyFactory = await ethers.getContractFactory("IdentityProxy", deployer);
+  const proxy = await proxyFactory.deploy(authority, ownerAddress);
+  await proxy.waitForDeployment();
+  return (await ethers.getContractAt("Identity", await proxy.getAddress())) as unknown as Identity;
 }
 
 /** The message a claim issuer signs: keccak256(abi.encode(identity, topic, data)), EIP-191 prefixed. */

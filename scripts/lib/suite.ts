@@ -1,7 +1,7 @@
 import { type Signer, type ContractTransactionReceipt } from "ethers";
 import { ethers } from "hardhat";
 import { COUNTRY, ROLES, TOKEN_AGENT_ROLES, TOPICS } from "./constants";
-import { deployClaimIssuer, deployIdentity, issueClaim } from "./onchainid";
+import { deployClaimIssuer, deployIdentity, deployIdentityAuthority, issueClaim } from "./onchainid";
 import type {
   ClaimEligibilityModule,
   ClaimIssuer,
@@ -25,6 +25,8 @@ import type { ISeriesFactory } from "../../typechain-types/contracts/factory/Ser
 
 /** The shared contracts of a kosai market: registries, module singletons, the series factory. */
 export interface Suite {
+  /** ONCHAINID ImplementationAuthority that investors' IdentityProxy contracts follow. */
+  identityAuthority: string;
   identityStorage: IdentityRegistryStorage;
   topicsRegistry: ClaimTopicsRegistry;
   issuersRegistry: TrustedIssuersRegistry;
@@ -106,7 +108,8 @@ export async function deploySuite(owner: Signer, registrar: Signer = owner): Pro
     eligibility: await deploy<ClaimEligibilityModule>("ClaimEligibilityModule", owner),
     denomination: await deploy<DenominationModule>("DenominationModule", owner),
   };
-  return { identityStorage, topicsRegistry, issuersRegistry, identityRegistry, factory, modules };
+  const identityAuthority = await deployIdentityAuthority(owner);
+  return { identityAuthority, identityStorage, topicsRegistry, issuersRegistry, identityRegistry, factory, modules };
 }
 
 /** A module to install on a new series, with its configuration calls (already ABI-encoded). */
@@ -203,7 +206,7 @@ export async function onboardInvestor(args: {
   country?: number;
   topics?: bigint[];
 }): Promise<Investor> {
-  const identity = await deployIdentity(args.wallet);
+  const identity = await deployIdentity(args.wallet, args.suite.identityAuthority);
   for (const topic of args.topics ?? [TOPICS.KYC]) {
     await issueClaim({ identity, identityOwner: args.wallet, issuer: args.kyc.issuer, issuerKey: args.kyc.key, topic });
   }

@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IOnchainIdentity} from "../../interfaces/onchainid/IOnchainIdentity.sol";
+import {IERC3643} from "../../token/IERC3643.sol";
 import {AbstractModule} from "./AbstractModule.sol";
 import {ModuleHooks} from "./IComplianceModule.sol";
 
@@ -20,8 +21,10 @@ abstract contract IdentityBalanceModule is AbstractModule {
 
     /// @inheritdoc AbstractModule
     function canComplianceBind(address compliance) external view override returns (bool) {
-        address token = address(_token(compliance));
-        return token == address(0) || _token(compliance).totalSupply() == 0;
+        // A compliance still in its proxy's constructor (created with its modules) has no token yet.
+        if (compliance.code.length == 0) return true;
+        IERC3643 token = _token(compliance);
+        return address(token) == address(0) || token.totalSupply() == 0;
     }
 
     /// @inheritdoc AbstractModule

@@ -5,3 +5,4 @@ pragma solidity 0.8.17;
 // scripts get typed factories for them. kosai never redefines these contracts.
 import "@onchain-id/solidity/contracts/Identity.sol";
 import "@onchain-id/solidity/contracts/ClaimIssuer.sol";
+import "@onchain-id/solidity/contracts/proxy/IdentityProxy.sol";
