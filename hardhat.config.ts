@@ -1,6 +1,7 @@
 import { subtask } from "hardhat/config";
 import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
 import type { HardhatUserConfig } from "hardhat/types";
+import fs from "node:fs";
 import path from "node:path";
 
 import "@nomicfoundation/hardhat-ethers";
@@ -35,6 +36,29 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
     version: args.solcVersion,
     longVersion,
   };
+});
+
+/**
+ * TypeChain names a barrel export after each source folder; ONCHAINID keeps its interfaces in a folder
+ * called `interface`, a reserved word `tsc` rejects. Rename that export after every generation.
+ */
+subtask("typechain:generate-types").setAction(async (args, _hre, runSuper) => {
+  const result = await runSuper(args);
+  for (const barrel of [
+    "typechain-types/@onchain-id/solidity/contracts/index.ts",
+    "typechain-types/factories/@onchain-id/solidity/contracts/index.ts",
+  ]) {
+    const file = path.join(__dirname, barrel);
+    if (!fs.existsSync(file)) continue;
+    const text = fs.readFileSync(file, "utf8");
+    fs.writeFileSync(
+      file,
+      text
+        .replace(/\* as interface from/g, "* as interfaces from")
+        .replace(/export type \{ interface \};/g, "export type { interfaces };"),
+    );
+  }
+  return result;
 });
 
 const optimizer = { enabled: true, runs: 200 };

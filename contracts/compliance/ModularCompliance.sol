@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {AccessControlDefaultAdminRulesUpgradeable} from
-    "@openzeppelin/contracts-upgradeable/access/extensions/AccessControlDefaultAdminRulesUpgradeable.sol";
+import {AccessControlDefaultAdminRulesUpgradeable} from "@openzeppelin/contracts-upgradeable/access/extensions/AccessControlDefaultAdminRulesUpgradeable.sol";
 import {Address} from "@openzeppelin/contracts/utils/Address.sol";
 import {Roles} from "../access/Roles.sol";
 import {IComplianceHooksListener, IModularCompliance} from "./IModularCompliance.sol";
@@ -40,10 +39,7 @@ contract ModularCompliance is IModularCompliance, AccessControlDefaultAdminRules
     /// @param owner_ the compliance's owner.
     /// @param agents accounts granted COMPLIANCE_AGENT.
     /// @param setup modules to add, in order, each with the configuration calls to make on it.
-    function initialize(address owner_, address[] calldata agents, ModuleSetup[] calldata setup)
-        external
-        initializer
-    {
+    function initialize(address owner_, address[] calldata agents, ModuleSetup[] calldata setup) external initializer {
         __AccessControlDefaultAdminRules_init(0, owner_);
         for (uint256 i = 0; i < agents.length; ++i) {
             _grantRole(Roles.COMPLIANCE_AGENT, agents[i]);
@@ -131,6 +127,8 @@ contract ModularCompliance is IModularCompliance, AccessControlDefaultAdminRules
     function _callModule(address module, bytes calldata callData) private {
         if (_indexOf(_s(), module) == type(uint256).max) revert ComplianceModuleNotBound(module);
         bytes4 selector = bytes4(callData);
+        // A raw call so that the module's own custom error reaches the caller unchanged.
+        // solhint-disable-next-line avoid-low-level-calls
         (bool success, bytes memory returndata) = module.call(callData);
         if (!success) {
             if (returndata.length == 0) revert ComplianceModuleCallFailed(module, selector);
@@ -141,7 +139,10 @@ contract ModularCompliance is IModularCompliance, AccessControlDefaultAdminRules
 
     /// @inheritdoc IModularCompliance
     function transferred(address from, address to, uint256 amount) external onlyToken {
-        _notify(ModuleHooks.ACTION_TRANSFER, abi.encodeCall(IComplianceModule.moduleTransferAction, (from, to, amount)));
+        _notify(
+            ModuleHooks.ACTION_TRANSFER,
+            abi.encodeCall(IComplianceModule.moduleTransferAction, (from, to, amount))
+        );
     }
 
     /// @inheritdoc IModularCompliance

@@ -22,7 +22,11 @@ interface ISeriesFactory {
 
     /// @notice A series was created.
     event SeriesCreated(
-        address indexed token, address indexed compliance, address indexed owner, string name, string symbol
+        address indexed token,
+        address indexed compliance,
+        address indexed owner,
+        string name,
+        string symbol
     );
     /// @notice New series will use `identityRegistry`.
     event IdentityRegistrySet(address indexed identityRegistry);

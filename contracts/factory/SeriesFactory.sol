@@ -38,11 +38,9 @@ contract SeriesFactory is ISeriesFactory, AccessControlDefaultAdminRules {
     }
 
     /// @inheritdoc ISeriesFactory
-    function createSeries(SeriesParams calldata params)
-        external
-        onlyRole(Roles.SERIES_DEPLOYER)
-        returns (address token, address compliance)
-    {
+    function createSeries(
+        SeriesParams calldata params
+    ) external onlyRole(Roles.SERIES_DEPLOYER) returns (address token, address compliance) {
         if (params.owner == address(0)) revert SeriesFactoryZeroAddress();
         compliance = address(
             new BeaconProxy(

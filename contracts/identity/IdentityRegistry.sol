@@ -65,8 +65,9 @@ contract IdentityRegistry is IIdentityRegistry, IRequirementsListener, AccessCon
         ITrustedIssuersRegistry issuersRegistry_
     ) AccessControlDefaultAdminRules(0, owner_) {
         if (
-            address(identityStorage_) == address(0) || address(topicsRegistry_) == address(0)
-                || address(issuersRegistry_) == address(0)
+            address(identityStorage_) == address(0) ||
+            address(topicsRegistry_) == address(0) ||
+            address(issuersRegistry_) == address(0)
         ) revert IdentityRegistryZeroAddress();
         _identityStorage = identityStorage_;
         _topicsRegistry = topicsRegistry_;
@@ -110,10 +111,11 @@ contract IdentityRegistry is IIdentityRegistry, IRequirementsListener, AccessCon
     // ------------------------------------------------------------------ whitelist
 
     /// @inheritdoc IIdentityRegistry
-    function registerIdentity(address userAddress, IOnchainIdentity identity_, uint16 country)
-        external
-        onlyRole(Roles.REGISTRAR_AGENT)
-    {
+    function registerIdentity(
+        address userAddress,
+        IOnchainIdentity identity_,
+        uint16 country
+    ) external onlyRole(Roles.REGISTRAR_AGENT) {
         _register(userAddress, identity_, country);
     }
 
@@ -291,39 +293,44 @@ contract IdentityRegistry is IIdentityRegistry, IRequirementsListener, AccessCon
 
     /// @dev Fast path: the cached claim, if its issuer is still trusted for the topic and has not revoked
     /// it. Otherwise the full search.
-    function _holdsValidClaim(IOnchainIdentity identity_, uint256 topic, uint64 generation)
-        private
-        view
-        returns (bool)
-    {
+    function _holdsValidClaim(
+        IOnchainIdentity identity_,
+        uint256 topic,
+        uint64 generation
+    ) private view returns (bool) {
         CachedClaim storage cached = _claimCache[identity_][topic];
         address issuer = cached.issuer;
         if (
-            issuer != address(0)
-                && (cached.generation == generation || _trustedIn[_pairKey(issuer, topic)] == generation)
+            issuer != address(0) &&
+            (cached.generation == generation || _trustedIn[_pairKey(issuer, topic)] == generation)
         ) {
             bytes memory signature = abi.encodePacked(cached.r, cached.s, cached.v);
             try IOnchainClaimIssuer(issuer).isClaimRevoked(signature) returns (bool revoked) {
                 if (!revoked) return true;
             } catch {}
         }
-        (address found,) = _findValidClaim(identity_, topic, generation);
+        (address found, ) = _findValidClaim(identity_, topic, generation);
         return found != address(0);
     }
 
     /// @dev The ERC-3643 search, over the issuers trusted for `topic` only: the claim must be stored under
     /// that issuer's claim id and pass that issuer's `isClaimValid`. Bounded by the issuers registry's cap.
-    function _findValidClaim(IOnchainIdentity identity_, uint256 topic, uint64 generation)
-        private
-        view
-        returns (address issuer, bytes memory signature)
-    {
+    function _findValidClaim(
+        IOnchainIdentity identity_,
+        uint256 topic,
+        uint64 generation
+    ) private view returns (address issuer, bytes memory signature) {
         IOnchainClaimIssuer[] memory issuers = _issuersRegistry.getTrustedIssuersForClaimTopic(topic);
         for (uint256 i = 0; i < issuers.length; ++i) {
             address candidate = address(issuers[i]);
             if (_trustedIn[_pairKey(candidate, topic)] != generation) continue;
             try identity_.getClaim(keccak256(abi.encode(candidate, topic))) returns (
-                uint256 claimTopic, uint256, address claimIssuer, bytes memory sig, bytes memory data, string memory
+                uint256 claimTopic,
+                uint256,
+                address claimIssuer,
+                bytes memory sig,
+                bytes memory data,
+                string memory
             ) {
                 if (claimTopic != topic || claimIssuer != candidate) continue;
                 try issuers[i].isClaimValid(identity_, topic, sig, data) returns (bool valid) {

@@ -17,9 +17,9 @@ contract IdentityRegistryStorage is IIdentityRegistryStorage, AccessControlDefau
         uint16 country;
     }
 
-    mapping(address wallet => Investor) private _investors;
+    mapping(address wallet => Investor investor) private _investors;
     address[] private _registries;
-    mapping(address registry => bool) private _isBound;
+    mapping(address registry => bool bound) private _isBound;
 
     modifier onlyBoundRegistry() {
         if (!_isBound[msg.sender]) revert IdentityStorageCallerNotBoundRegistry(msg.sender);
@@ -30,10 +30,11 @@ contract IdentityRegistryStorage is IIdentityRegistryStorage, AccessControlDefau
     constructor(address owner_) AccessControlDefaultAdminRules(0, owner_) {}
 
     /// @inheritdoc IIdentityRegistryStorage
-    function addIdentityToStorage(address userAddress, IOnchainIdentity identity, uint16 country)
-        external
-        onlyBoundRegistry
-    {
+    function addIdentityToStorage(
+        address userAddress,
+        IOnchainIdentity identity,
+        uint16 country
+    ) external onlyBoundRegistry {
         if (userAddress == address(0) || address(identity) == address(0)) revert IdentityStorageZeroAddress();
         if (address(_investors[userAddress].identity) != address(0)) {
             revert IdentityStorageWalletAlreadyStored(userAddress);

@@ -22,12 +22,13 @@ contract TrustedIssuersRegistry is ITrustedIssuersRegistry, RequirementsPublishe
     constructor(address owner_) AccessControlDefaultAdminRules(0, owner_) {}
 
     /// @inheritdoc ITrustedIssuersRegistry
-    function addTrustedIssuer(IOnchainClaimIssuer trustedIssuer, uint256[] calldata claimTopics)
-        external
-        onlyRole(DEFAULT_ADMIN_ROLE)
-    {
+    function addTrustedIssuer(
+        IOnchainClaimIssuer trustedIssuer,
+        uint256[] calldata claimTopics
+    ) external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (address(trustedIssuer) == address(0)) revert TrustedIssuerZeroAddress();
-        if (_issuerTopics[address(trustedIssuer)].length != 0) revert TrustedIssuerAlreadyTrusted(address(trustedIssuer));
+        if (_issuerTopics[address(trustedIssuer)].length != 0)
+            revert TrustedIssuerAlreadyTrusted(address(trustedIssuer));
         if (_issuers.length >= MAX_TRUSTED_ISSUERS) revert TrustedIssuersLimitReached(MAX_TRUSTED_ISSUERS);
         _setTopics(trustedIssuer, claimTopics);
         _issuers.push(trustedIssuer);
@@ -45,10 +46,10 @@ contract TrustedIssuersRegistry is ITrustedIssuersRegistry, RequirementsPublishe
     }
 
     /// @inheritdoc ITrustedIssuersRegistry
-    function updateIssuerClaimTopics(IOnchainClaimIssuer trustedIssuer, uint256[] calldata claimTopics)
-        external
-        onlyRole(DEFAULT_ADMIN_ROLE)
-    {
+    function updateIssuerClaimTopics(
+        IOnchainClaimIssuer trustedIssuer,
+        uint256[] calldata claimTopics
+    ) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _requireTrusted(trustedIssuer);
         _clearTopics(trustedIssuer);
         _setTopics(trustedIssuer, claimTopics);

@@ -12,7 +12,11 @@ import {IIdentityRegistry} from "../identity/IIdentityRegistry.sol";
 interface IERC3643 is IERC20 {
     /// @notice Name, symbol, decimals, version or onchainID changed.
     event UpdatedTokenInformation(
-        string newName, string newSymbol, uint8 newDecimals, string newVersion, address newOnchainID
+        string newName,
+        string newSymbol,
+        uint8 newDecimals,
+        string newVersion,
+        address newOnchainID
     );
     /// @notice The identity registry changed.
     event IdentityRegistryAdded(address indexed identityRegistry);
@@ -87,9 +91,7 @@ interface IERC3643 is IERC20 {
     /// @notice Moves the whole position of `lostWallet` (balance, frozen units, wallet freeze) to
     /// `newWallet`, which must be registered to the same identity; the lost wallet is then frozen.
     /// @dev Requirements: caller has RECOVERY_AGENT. Emits {RecoverySuccess}.
-    function recoveryAddress(address lostWallet, address newWallet, address investorOnchainID)
-        external
-        returns (bool);
+    function recoveryAddress(address lostWallet, address newWallet, address investorOnchainID) external returns (bool);
 
     /// @notice {transfer} to many recipients; all or nothing.
     function batchTransfer(address[] calldata toList, uint256[] calldata amounts) external;

@@ -71,10 +71,11 @@ interface ISecurityToken is IERC3643 {
 
     /// @notice What would happen to `transfer(to, amount)` sent by `from` now, and, when compliance
     /// refuses, which module.
-    function checkTransfer(address from, address to, uint256 amount)
-        external
-        view
-        returns (TransferCheck code, address module);
+    function checkTransfer(
+        address from,
+        address to,
+        uint256 amount
+    ) external view returns (TransferCheck code, address module);
 
     /// @notice Grants every agent role (T-REX `addAgent`).
     /// @dev Requirements: caller is the owner. Emits {RoleGranted} per role.

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {AccessControlDefaultAdminRulesUpgradeable} from
-    "@openzeppelin/contracts-upgradeable/access/extensions/AccessControlDefaultAdminRulesUpgradeable.sol";
+import {AccessControlDefaultAdminRulesUpgradeable} from "@openzeppelin/contracts-upgradeable/access/extensions/AccessControlDefaultAdminRulesUpgradeable.sol";
 import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {Roles} from "../access/Roles.sol";
@@ -117,20 +116,21 @@ contract SecurityToken is
     // ================================================================== agent operations
 
     /// @inheritdoc IERC3643
-    function forcedTransfer(address from, address to, uint256 amount)
-        external
-        onlyRole(Roles.TRANSFER_AGENT)
-        returns (bool)
-    {
+    function forcedTransfer(
+        address from,
+        address to,
+        uint256 amount
+    ) external onlyRole(Roles.TRANSFER_AGENT) returns (bool) {
         _forcedTransfer(from, to, amount);
         return true;
     }
 
     /// @inheritdoc IERC3643
-    function batchForcedTransfer(address[] calldata fromList, address[] calldata toList, uint256[] calldata amounts)
-        external
-        onlyRole(Roles.TRANSFER_AGENT)
-    {
+    function batchForcedTransfer(
+        address[] calldata fromList,
+        address[] calldata toList,
+        uint256[] calldata amounts
+    ) external onlyRole(Roles.TRANSFER_AGENT) {
         _requireSameLength(fromList.length, toList.length);
         _requireSameLength(fromList.length, amounts.length);
         for (uint256 i = 0; i < fromList.length; ++i) {
@@ -157,10 +157,10 @@ contract SecurityToken is
     }
 
     /// @inheritdoc IERC3643
-    function batchBurn(address[] calldata userAddresses, uint256[] calldata amounts)
-        external
-        onlyRole(Roles.SUPPLY_AGENT)
-    {
+    function batchBurn(
+        address[] calldata userAddresses,
+        uint256[] calldata amounts
+    ) external onlyRole(Roles.SUPPLY_AGENT) {
         _requireSameLength(userAddresses.length, amounts.length);
         for (uint256 i = 0; i < userAddresses.length; ++i) {
             _update(userAddresses[i], address(0), amounts[i], 0);
@@ -173,10 +173,10 @@ contract SecurityToken is
     }
 
     /// @inheritdoc IERC3643
-    function batchSetAddressFrozen(address[] calldata userAddresses, bool[] calldata freeze)
-        external
-        onlyRole(Roles.FREEZE_AGENT)
-    {
+    function batchSetAddressFrozen(
+        address[] calldata userAddresses,
+        bool[] calldata freeze
+    ) external onlyRole(Roles.FREEZE_AGENT) {
         _requireSameLength(userAddresses.length, freeze.length);
         for (uint256 i = 0; i < userAddresses.length; ++i) {
             _setAddressFrozen(userAddresses[i], freeze[i]);
@@ -189,10 +189,10 @@ contract SecurityToken is
     }
 
     /// @inheritdoc IERC3643
-    function batchFreezePartialTokens(address[] calldata userAddresses, uint256[] calldata amounts)
-        external
-        onlyRole(Roles.FREEZE_AGENT)
-    {
+    function batchFreezePartialTokens(
+        address[] calldata userAddresses,
+        uint256[] calldata amounts
+    ) external onlyRole(Roles.FREEZE_AGENT) {
         _requireSameLength(userAddresses.length, amounts.length);
         for (uint256 i = 0; i < userAddresses.length; ++i) {
             _freezePartial(userAddresses[i], amounts[i]);
@@ -205,10 +205,10 @@ contract SecurityToken is
     }
 
     /// @inheritdoc IERC3643
-    function batchUnfreezePartialTokens(address[] calldata userAddresses, uint256[] calldata amounts)
-        external
-        onlyRole(Roles.FREEZE_AGENT)
-    {
+    function batchUnfreezePartialTokens(
+        address[] calldata userAddresses,
+        uint256[] calldata amounts
+    ) external onlyRole(Roles.FREEZE_AGENT) {
         _requireSameLength(userAddresses.length, amounts.length);
         for (uint256 i = 0; i < userAddresses.length; ++i) {
             _unfreezePartial(userAddresses[i], amounts[i]);
@@ -216,11 +216,11 @@ contract SecurityToken is
     }
 
     /// @inheritdoc IERC3643
-    function recoveryAddress(address lostWallet, address newWallet, address investorOnchainID)
-        external
-        onlyRole(Roles.RECOVERY_AGENT)
-        returns (bool)
-    {
+    function recoveryAddress(
+        address lostWallet,
+        address newWallet,
+        address investorOnchainID
+    ) external onlyRole(Roles.RECOVERY_AGENT) returns (bool) {
         TokenStorage storage $ = _s();
         if (newWallet == address(0) || investorOnchainID == address(0)) revert TokenZeroAddress();
         Account storage lost = $.accounts[lostWallet];
@@ -318,11 +318,11 @@ contract SecurityToken is
     // ================================================================== views
 
     /// @inheritdoc ISecurityToken
-    function checkTransfer(address from, address to, uint256 amount)
-        external
-        view
-        returns (TransferCheck code, address module)
-    {
+    function checkTransfer(
+        address from,
+        address to,
+        uint256 amount
+    ) external view returns (TransferCheck code, address module) {
         TokenStorage storage $ = _s();
         if (from == address(0) || to == address(0)) return (TransferCheck.ZeroAddress, address(0));
         if ($.paused) return (TransferCheck.Paused, address(0));
@@ -422,6 +422,8 @@ contract SecurityToken is
     /// before any write, so compliance modules see the state the operation starts from. Always: no frozen
     /// unit leaves `from`, the supply fits 128 bits, compliance records the change (if a module listens).
     /// On request: pause and wallet freezes, recipient verification, compliance approval.
+    /// Deliberately one function (branchy by nature): one place to audit every balance change.
+    // solhint-disable-next-line code-complexity
     function _update(address from, address to, uint256 amount, uint256 checks) private {
         TokenStorage storage $ = _s();
         bool holderRules = checks & CHECK_PAUSE_AND_FREEZE != 0;

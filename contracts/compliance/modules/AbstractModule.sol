@@ -10,7 +10,7 @@ import {IComplianceModule} from "./IComplianceModule.sol";
 /// @notice Binding bookkeeping shared by every module, and the lookups modules make through the token.
 /// @dev Module state is keyed by compliance address; only a bound compliance may change it.
 abstract contract AbstractModule is IComplianceModule {
-    mapping(address compliance => bool) private _bound;
+    mapping(address compliance => bool bound) private _bound;
 
     modifier onlyBoundCompliance() {
         if (!_bound[msg.sender]) revert ModuleCallerNotBoundCompliance(msg.sender);

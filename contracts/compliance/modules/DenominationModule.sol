@@ -19,7 +19,7 @@ contract DenominationModule is AbstractModule {
         uint128 minimumHolding;
     }
 
-    mapping(address compliance => Denomination) private _denomination;
+    mapping(address compliance => Denomination denomination) private _denomination;
 
     /// @notice Sets the face unit and the minimum nonzero holding for the calling compliance.
     /// @dev Requirements: caller is a bound compliance; unit nonzero; minimum a multiple of the unit.

@@ -10,7 +10,7 @@ contract LockUpModule is AbstractModule {
     /// @notice The lock-up end for `compliance` changed.
     event LockUpSet(address indexed compliance, uint64 lockUpEnd);
 
-    mapping(address compliance => uint64) private _lockUpEnd;
+    mapping(address compliance => uint64 end) private _lockUpEnd;
 
     /// @notice Locks holder transfers of the calling compliance's token until `lockUpEnd_` (unix seconds).
     /// @dev Requirements: caller is a bound compliance. Emits {LockUpSet}.

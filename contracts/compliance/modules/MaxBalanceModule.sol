@@ -10,7 +10,7 @@ contract MaxBalanceModule is IdentityBalanceModule {
     /// @notice The cap for `compliance` changed.
     event MaxBalanceSet(address indexed compliance, uint256 maxBalance);
 
-    mapping(address compliance => uint256) private _maxBalance;
+    mapping(address compliance => uint256 cap) private _maxBalance;
 
     /// @notice Sets the cap per investor for the calling compliance.
     /// @dev Requirements: caller is a bound compliance. Emits {MaxBalanceSet}.

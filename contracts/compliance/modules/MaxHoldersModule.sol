@@ -10,8 +10,8 @@ contract MaxHoldersModule is IdentityBalanceModule {
     /// @notice The cap for `compliance` changed.
     event MaxHoldersSet(address indexed compliance, uint256 maxHolders);
 
-    mapping(address compliance => uint256) private _maxHolders;
-    mapping(address compliance => uint256) private _holders;
+    mapping(address compliance => uint256 cap) private _maxHolders;
+    mapping(address compliance => uint256 count) private _holders;
 
     /// @notice Sets the holder cap for the calling compliance.
     /// @dev Requirements: caller is a bound compliance. Emits {MaxHoldersSet}.

@@ -10,7 +10,7 @@ contract SupplyCapModule is AbstractModule {
     /// @notice The cap for `compliance` changed.
     event SupplyCapSet(address indexed compliance, uint256 supplyCap);
 
-    mapping(address compliance => uint256) private _supplyCap;
+    mapping(address compliance => uint256 cap) private _supplyCap;
 
     /// @notice Sets the supply cap for the calling compliance.
     /// @dev Requirements: caller is a bound compliance. Emits {SupplyCapSet}.

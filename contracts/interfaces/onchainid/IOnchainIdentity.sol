@@ -6,7 +6,9 @@ pragma solidity 0.8.30;
 /// @dev Declared here because the @onchain-id/solidity sources pin solc 0.8.17; the ABI is identical.
 interface IOnchainIdentity {
     /// @notice Returns the claim stored under `claimId` = keccak256(abi.encode(issuer, topic)).
-    function getClaim(bytes32 claimId)
+    function getClaim(
+        bytes32 claimId
+    )
         external
         view
         returns (
@@ -27,10 +29,12 @@ interface IOnchainIdentity {
 interface IOnchainClaimIssuer {
     /// @notice Whether the issuer still stands behind a claim: its signing key is a claim key and the
     /// signature is not revoked.
-    function isClaimValid(IOnchainIdentity identity, uint256 topic, bytes calldata sig, bytes calldata data)
-        external
-        view
-        returns (bool);
+    function isClaimValid(
+        IOnchainIdentity identity,
+        uint256 topic,
+        bytes calldata sig,
+        bytes calldata data
+    ) external view returns (bool);
 
     /// @notice Whether the issuer revoked the claim carrying `sig`.
     function isClaimRevoked(bytes calldata sig) external view returns (bool);
