@@ -8,6 +8,7 @@ import "@nomicfoundation/hardhat-ethers";
 import "@nomicfoundation/hardhat-chai-matchers";
 import "@typechain/hardhat";
 import "@openzeppelin/hardhat-upgrades";
+import "solidity-coverage";
 
 /**
  * Compilers come from npm packages, never from the network: the machines that build kosai reach only
