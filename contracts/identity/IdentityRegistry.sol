@@ -249,7 +249,7 @@ contract IdentityRegistry is IIdentityRegistry, IRequirementsListener, AccessCon
         }
         _requiredTopicCount = uint8(topics.length);
         IOnchainClaimIssuer[] memory issuers = _issuersRegistry.getTrustedIssuers();
-        uint256 pairs;
+        uint256 pairs = 0;
         for (uint256 i = 0; i < issuers.length; ++i) {
             uint256[] memory issuerTopics = _issuersRegistry.getTrustedIssuerClaimTopics(issuers[i]);
             pairs += issuerTopics.length;

@@ -434,7 +434,7 @@ contract SecurityToken is
 
         Account storage sender = $.accounts[from];
         Account storage recipient = $.accounts[to];
-        uint256 senderBalance;
+        uint256 senderBalance = 0;
         if (from != address(0)) {
             senderBalance = sender.balance;
             if (holderRules && sender.walletFrozen) revert TokenWalletFrozen(from);
