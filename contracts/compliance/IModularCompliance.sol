@@ -41,6 +41,8 @@ interface IModularCompliance {
     error ComplianceModuleNotBound(address module);
     /// @notice The module refuses this compliance (e.g. it needs an empty token to start counting).
     error ComplianceModuleCannotBind(address module);
+    /// @notice {callModuleFunction} may not bind or unbind a module (use addModule / removeModule).
+    error ComplianceModuleCallForbidden(address module, bytes4 selector);
     /// @notice A module call made through {callModuleFunction} reverted without a reason.
     error ComplianceModuleCallFailed(address module, bytes4 selector);
 

@@ -127,6 +127,11 @@ contract ModularCompliance is IModularCompliance, AccessControlDefaultAdminRules
     function _callModule(address module, bytes calldata callData) private {
         if (_indexOf(_s(), module) == type(uint256).max) revert ComplianceModuleNotBound(module);
         bytes4 selector = bytes4(callData);
+        // Binding is the compliance's own business: forwarding it would desynchronise module and compliance.
+        if (
+            selector == IComplianceModule.bindCompliance.selector ||
+            selector == IComplianceModule.unbindCompliance.selector
+        ) revert ComplianceModuleCallForbidden(module, selector);
         // A raw call so that the module's own custom error reaches the caller unchanged.
         // solhint-disable-next-line avoid-low-level-calls
         (bool success, bytes memory returndata) = module.call(callData);

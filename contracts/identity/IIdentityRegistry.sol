@@ -27,11 +27,22 @@ interface IIdentityRegistry {
     event CountryUpdated(address indexed investorAddress, uint16 indexed country);
     /// @notice The registry recompiled its required topics and trusted issuers (kosai extension).
     event RequirementsCompiled(uint64 indexed generation, uint256 requiredTopics, uint256 trustedPairs);
-    /// @notice The cached claim of `identity` for `topic` now points at `issuer` (zero: no valid claim).
+    /// @notice The cached claim of `identity` for `topic` was written (or renewed) from `issuer`'s claim,
+    /// or cleared (`issuer` zero: no valid claim).
     event ClaimCacheUpdated(IOnchainIdentity indexed identity, uint256 indexed topic, address indexed issuer);
+
+    /// @notice Every cached claim was retired by `by` (the owner or a trusted issuer).
+    /// @param epoch the new cache epoch.
+    event ClaimCacheInvalidated(uint24 indexed epoch, address indexed by);
 
     /// @notice A zero address was given.
     error IdentityRegistryZeroAddress();
+    /// @notice An identity must be a deployed ONCHAINID contract.
+    error IdentityRegistryIdentityNotContract(address identity);
+    /// @notice The topic or issuer registry does not call this registry back on changes.
+    error IdentityRegistryNotListening(address publisher);
+    /// @notice Only the owner or a trusted issuer may retire the claim cache.
+    error IdentityRegistryCallerCannotInvalidate(address caller);
     /// @notice Array arguments of a batch differ in length.
     error IdentityRegistryBatchLengthMismatch(uint256 expected, uint256 actual);
     /// @notice Too many required topics to compile.
@@ -44,15 +55,18 @@ interface IIdentityRegistry {
     function setIdentityRegistryStorage(address identityRegistryStorage) external;
 
     /// @notice Replaces the claim topics registry and recompiles.
-    /// @dev Requirements: caller is the owner; nonzero. Emits {ClaimTopicsRegistrySet}, {RequirementsCompiled}.
+    /// @dev Requirements: caller is the owner; nonzero; the new registry lists this one as a listener.
+    /// Emits {ClaimTopicsRegistrySet}, {RequirementsCompiled}.
     function setClaimTopicsRegistry(address claimTopicsRegistry) external;
 
     /// @notice Replaces the trusted issuers registry and recompiles.
-    /// @dev Requirements: caller is the owner; nonzero. Emits {TrustedIssuersRegistrySet}, {RequirementsCompiled}.
+    /// @dev Requirements: caller is the owner; nonzero; the new registry lists this one as a listener.
+    /// Emits {TrustedIssuersRegistrySet}, {RequirementsCompiled}.
     function setTrustedIssuersRegistry(address trustedIssuersRegistry) external;
 
     /// @notice Registers `userAddress` as a wallet of `identity` in `country`, and caches its valid claims.
-    /// @dev Requirements: caller has REGISTRAR_AGENT; wallet not registered. Emits {IdentityRegistered}.
+    /// @dev Requirements: caller has REGISTRAR_AGENT; wallet not registered; identity is a contract.
+    /// Emits {IdentityRegistered}.
     function registerIdentity(address userAddress, IOnchainIdentity identity, uint16 country) external;
 
     /// @notice Removes `userAddress` from the whitelist.
@@ -84,6 +98,12 @@ interface IIdentityRegistry {
     /// (kosai extension). Anyone may call it: the cache only ever holds claims their issuer validated.
     /// @dev Emits {ClaimCacheUpdated} for each topic whose cached issuer changed.
     function refreshClaims(IOnchainIdentity identity) external;
+
+    /// @notice Retires every cached claim at once (kosai extension): afterwards each transfer validates claims
+    /// in full (the ERC-3643 search) until `refreshClaims` caches them again. For an issuer that removed a
+    /// compromised signing key rather than revoking each claim.
+    /// @dev Requirements: caller is the owner or a trusted issuer. Emits {ClaimCacheInvalidated}.
+    function invalidateClaimCache() external;
 
     /// @notice {refreshClaims} for one topic that need not be required (e.g. an eligibility topic).
     function refreshClaim(IOnchainIdentity identity, uint256 topic) external;

@@ -7,7 +7,7 @@ import {IOnchainClaimIssuer, IOnchainIdentity} from "../interfaces/onchainid/IOn
 import {IClaimTopicsRegistry} from "./IClaimTopicsRegistry.sol";
 import {IIdentityRegistry} from "./IIdentityRegistry.sol";
 import {IIdentityRegistryStorage} from "./IIdentityRegistryStorage.sol";
-import {IRequirementsListener} from "./IRequirementsListener.sol";
+import {IRequirementsListener, IRequirementsPublisher} from "./IRequirementsListener.sol";
 import {ITrustedIssuersRegistry} from "./ITrustedIssuersRegistry.sol";
 
 /// @title IdentityRegistry
@@ -21,6 +21,9 @@ import {ITrustedIssuersRegistry} from "./ITrustedIssuersRegistry.sol";
 ///   the issuer's own `isClaimValid` accepted it. A transfer checks that this issuer is still trusted for
 ///   the topic (one SLOAD) and asks the issuer whether it revoked the signature (one call): a revocation
 ///   stops the very next transfer.
+/// - An issuer that removes a signing key instead of revoking claims is not seen by the cached check; the
+///   owner or any trusted issuer then calls {invalidateClaimCache}, which retires every cached claim at
+///   once (no per-investor transaction), so each is validated in full again until refreshed.
 /// - Without a usable cached claim, the registry searches the identity's claims from the trusted issuers
 ///   for the topic (the ERC-3643 procedure), so nothing is ever verified by the cache alone that the full
 ///   check would refuse, and a missing cache entry only costs gas.
@@ -33,13 +36,14 @@ contract IdentityRegistry is IIdentityRegistry, IRequirementsListener, AccessCon
     /// @notice Most required topics compiled (the claim topics registry's own cap is lower).
     uint256 public constant MAX_REQUIRED_TOPICS = 32;
 
-    /// @dev The claim that last satisfied a topic: issuer, its 65-byte ECDSA signature, and the
-    /// requirements generation in which the issuer was trusted for the topic (if it is still the current
-    /// one, the trust lookup is skipped).
+    /// @dev The claim that last satisfied a topic: issuer, its 65-byte ECDSA signature, the requirements
+    /// generation in which the issuer was trusted for the topic (if it is still the current one, the trust
+    /// lookup is skipped) and the cache epoch it was validated in (an older epoch is never used).
     struct CachedClaim {
         address issuer;
         uint8 v;
         uint64 generation;
+        uint24 epoch;
         bytes32 r;
         bytes32 s;
     }
@@ -48,6 +52,7 @@ contract IdentityRegistry is IIdentityRegistry, IRequirementsListener, AccessCon
     IIdentityRegistryStorage private _identityStorage;
     uint64 private _generation;
     uint8 private _requiredTopicCount;
+    uint24 private _cacheEpoch;
     IClaimTopicsRegistry private _topicsRegistry;
     ITrustedIssuersRegistry private _issuersRegistry;
     uint256[MAX_REQUIRED_TOPICS] private _requiredTopics;
@@ -90,6 +95,7 @@ contract IdentityRegistry is IIdentityRegistry, IRequirementsListener, AccessCon
     /// @inheritdoc IIdentityRegistry
     function setClaimTopicsRegistry(address claimTopicsRegistry) external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (claimTopicsRegistry == address(0)) revert IdentityRegistryZeroAddress();
+        _requireListening(claimTopicsRegistry);
         _topicsRegistry = IClaimTopicsRegistry(claimTopicsRegistry);
         emit ClaimTopicsRegistrySet(claimTopicsRegistry);
         _compileRequirements();
@@ -98,6 +104,7 @@ contract IdentityRegistry is IIdentityRegistry, IRequirementsListener, AccessCon
     /// @inheritdoc IIdentityRegistry
     function setTrustedIssuersRegistry(address trustedIssuersRegistry) external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (trustedIssuersRegistry == address(0)) revert IdentityRegistryZeroAddress();
+        _requireListening(trustedIssuersRegistry);
         _issuersRegistry = ITrustedIssuersRegistry(trustedIssuersRegistry);
         emit TrustedIssuersRegistrySet(trustedIssuersRegistry);
         _compileRequirements();
@@ -148,6 +155,7 @@ contract IdentityRegistry is IIdentityRegistry, IRequirementsListener, AccessCon
 
     /// @inheritdoc IIdentityRegistry
     function updateIdentity(address userAddress, IOnchainIdentity identity_) external onlyRole(Roles.REGISTRAR_AGENT) {
+        _requireIdentityContract(identity_);
         IOnchainIdentity oldIdentity = _identityStorage.storedIdentity(userAddress);
         _identityStorage.modifyStoredIdentity(userAddress, identity_);
         emit IdentityUpdated(oldIdentity, identity_);
@@ -166,6 +174,16 @@ contract IdentityRegistry is IIdentityRegistry, IRequirementsListener, AccessCon
         _refresh(identity_, topic);
     }
 
+    /// @inheritdoc IIdentityRegistry
+    function invalidateClaimCache() external {
+        if (!hasRole(DEFAULT_ADMIN_ROLE, msg.sender) && !_issuersRegistry.isTrustedIssuer(msg.sender)) {
+            revert IdentityRegistryCallerCannotInvalidate(msg.sender);
+        }
+        uint24 epoch = _cacheEpoch + 1;
+        _cacheEpoch = epoch;
+        emit ClaimCacheInvalidated(epoch, msg.sender);
+    }
+
     // ------------------------------------------------------------------ views
 
     /// @inheritdoc IIdentityRegistry
@@ -178,9 +196,10 @@ contract IdentityRegistry is IIdentityRegistry, IRequirementsListener, AccessCon
         IOnchainIdentity identity_ = _identityStorage.storedIdentity(userAddress);
         if (address(identity_) == address(0)) return false;
         uint64 generation = _generation;
+        uint24 epoch = _cacheEpoch;
         uint256 count = _requiredTopicCount;
         for (uint256 i = 0; i < count; ++i) {
-            if (!_holdsValidClaim(identity_, _requiredTopics[i], generation)) return false;
+            if (!_holdsValidClaim(identity_, _requiredTopics[i], generation, epoch)) return false;
         }
         return true;
     }
@@ -189,7 +208,7 @@ contract IdentityRegistry is IIdentityRegistry, IRequirementsListener, AccessCon
     function hasValidClaim(address userAddress, uint256 topic) external view returns (bool) {
         IOnchainIdentity identity_ = _identityStorage.storedIdentity(userAddress);
         if (address(identity_) == address(0)) return false;
-        return _holdsValidClaim(identity_, topic, _generation);
+        return _holdsValidClaim(identity_, topic, _generation, _cacheEpoch);
     }
 
     /// @inheritdoc IIdentityRegistry
@@ -234,6 +253,7 @@ contract IdentityRegistry is IIdentityRegistry, IRequirementsListener, AccessCon
     // ------------------------------------------------------------------ internals
 
     function _register(address userAddress, IOnchainIdentity identity_, uint16 country) private {
+        _requireIdentityContract(identity_);
         _identityStorage.addIdentityToStorage(userAddress, identity_, country);
         emit IdentityRegistered(userAddress, identity_);
         _refreshRequired(identity_);
@@ -286,8 +306,15 @@ contract IdentityRegistry is IIdentityRegistry, IRequirementsListener, AccessCon
             v := byte(0, mload(add(signature, 0x60)))
         }
         uint64 generation = _generation;
-        if (cached.issuer == issuer && cached.r == r && cached.s == s && cached.generation == generation) return;
-        _claimCache[identity_][topic] = CachedClaim(issuer, v, generation, r, s);
+        uint24 epoch = _cacheEpoch;
+        if (
+            cached.issuer == issuer &&
+            cached.r == r &&
+            cached.s == s &&
+            cached.generation == generation &&
+            cached.epoch == epoch
+        ) return;
+        _claimCache[identity_][topic] = CachedClaim(issuer, v, generation, epoch, r, s);
         emit ClaimCacheUpdated(identity_, topic, issuer);
     }
 
@@ -296,12 +323,14 @@ contract IdentityRegistry is IIdentityRegistry, IRequirementsListener, AccessCon
     function _holdsValidClaim(
         IOnchainIdentity identity_,
         uint256 topic,
-        uint64 generation
+        uint64 generation,
+        uint24 epoch
     ) private view returns (bool) {
         CachedClaim storage cached = _claimCache[identity_][topic];
         address issuer = cached.issuer;
         if (
             issuer != address(0) &&
+            cached.epoch == epoch &&
             (cached.generation == generation || _trustedIn[_pairKey(issuer, topic)] == generation)
         ) {
             bytes memory signature = abi.encodePacked(cached.r, cached.s, cached.v);
@@ -339,6 +368,23 @@ contract IdentityRegistry is IIdentityRegistry, IRequirementsListener, AccessCon
             } catch {}
         }
         return (address(0), "");
+    }
+
+    /// @dev An identity must be a contract (an ONCHAINID): an account without code would make every
+    /// later claim lookup revert without a reason instead of answering "not verified".
+    function _requireIdentityContract(IOnchainIdentity identity_) private view {
+        // The zero address is left to the storage, which refuses it with its own error.
+        if (address(identity_) != address(0) && address(identity_).code.length == 0) {
+            revert IdentityRegistryIdentityNotContract(address(identity_));
+        }
+    }
+
+    /// @dev A registry only stays current if the topic or issuer registry calls it back.
+    function _requireListening(address publisher) private view {
+        try IRequirementsPublisher(publisher).isRequirementsListener(address(this)) returns (bool listening) {
+            if (listening) return;
+        } catch {}
+        revert IdentityRegistryNotListening(publisher);
     }
 
     function _pairKey(address issuer, uint256 topic) private pure returns (bytes32) {

@@ -23,6 +23,7 @@ abstract contract AbstractModule is IComplianceModule {
         if (_bound[compliance]) revert ModuleComplianceAlreadyBound(compliance);
         _bound[compliance] = true;
         emit ComplianceBound(compliance);
+        _onBind(compliance);
     }
 
     /// @inheritdoc IComplianceModule
@@ -56,6 +57,9 @@ abstract contract AbstractModule is IComplianceModule {
     function isPlugAndPlay() external pure virtual returns (bool) {
         return true;
     }
+
+    /// @dev Called when `compliance` binds; modules with per-compliance state start it afresh here.
+    function _onBind(address compliance) internal virtual {}
 
     /// @dev The token bound to `compliance`.
     function _token(address compliance) internal view returns (IERC3643) {

@@ -9,14 +9,28 @@ import {ModuleHooks} from "./IComplianceModule.sol";
 /// @title IdentityBalanceModule
 /// @notice Keeps, per compliance, the units held by each investor identity across all its wallets, for
 /// rules that apply to investors rather than wallets (maximum balance, number of holders).
-/// @dev Starts counting from an empty token, so it binds only while the token has no supply. A wallet
-/// with no identity (removed from the registry) is counted under its own address.
+/// @dev A wallet's units count under the investor key it had when it started holding (its ONCHAINID, or
+/// the wallet itself if it had none) until it holds nothing again, so removing a wallet from the registry
+/// or moving it to another identity never splits one holding across two keys. Each binding starts a new
+/// ledger: a module removed and added again does not inherit stale counts. It binds only to a token with
+/// no supply, since it counts from zero.
 abstract contract IdentityBalanceModule is AbstractModule {
-    mapping(address compliance => mapping(address investor => uint256)) private _investorBalance;
+    struct Ledger {
+        mapping(address investor => uint256 units) balanceOf;
+        mapping(address wallet => address investor) creditedAs;
+    }
+
+    mapping(address compliance => uint256 generation) private _ledgerGeneration;
+    mapping(bytes32 ledgerKey => Ledger ledger) private _ledgers;
 
     /// @notice Units held by `investor` (an ONCHAINID, or a wallet without one) under `compliance`.
     function investorBalance(address compliance, address investor) external view returns (uint256) {
-        return _investorBalance[compliance][investor];
+        return _ledger(compliance).balanceOf[investor];
+    }
+
+    /// @notice The investor key the units of `wallet` are counted under (zero if it holds nothing).
+    function creditedAs(address compliance, address wallet) external view returns (address) {
+        return _ledger(compliance).creditedAs[wallet];
     }
 
     /// @inheritdoc AbstractModule
@@ -34,21 +48,31 @@ abstract contract IdentityBalanceModule is AbstractModule {
 
     /// @inheritdoc AbstractModule
     function moduleTransferAction(address from, address to, uint256 value) external override onlyBoundCompliance {
-        address fromInvestor = _investorOf(msg.sender, from);
-        address toInvestor = _investorOf(msg.sender, to);
-        if (fromInvestor == toInvestor) return;
-        _debit(msg.sender, fromInvestor, value);
-        _credit(msg.sender, toInvestor, value);
+        Ledger storage ledger = _ledger(msg.sender);
+        address fromInvestor = _investorKey(ledger, msg.sender, from);
+        address toInvestor = _investorKey(ledger, msg.sender, to);
+        if (fromInvestor != toInvestor) {
+            _debit(msg.sender, ledger, fromInvestor, value);
+            _credit(msg.sender, ledger, toInvestor, value);
+        }
+        _settleWallet(ledger, msg.sender, from, fromInvestor);
+        _settleWallet(ledger, msg.sender, to, toInvestor);
     }
 
     /// @inheritdoc AbstractModule
     function moduleMintAction(address to, uint256 value) external override onlyBoundCompliance {
-        _credit(msg.sender, _investorOf(msg.sender, to), value);
+        Ledger storage ledger = _ledger(msg.sender);
+        address investor = _investorKey(ledger, msg.sender, to);
+        _credit(msg.sender, ledger, investor, value);
+        _settleWallet(ledger, msg.sender, to, investor);
     }
 
     /// @inheritdoc AbstractModule
     function moduleBurnAction(address from, uint256 value) external override onlyBoundCompliance {
-        _debit(msg.sender, _investorOf(msg.sender, from), value);
+        Ledger storage ledger = _ledger(msg.sender);
+        address investor = _investorKey(ledger, msg.sender, from);
+        _debit(msg.sender, ledger, investor, value);
+        _settleWallet(ledger, msg.sender, from, investor);
     }
 
     /// @dev Hooks every identity-ledger module needs; subclasses add their checks.
@@ -56,28 +80,19 @@ abstract contract IdentityBalanceModule is AbstractModule {
         return ModuleHooks.ACTION_TRANSFER | ModuleHooks.ACTION_MINT | ModuleHooks.ACTION_BURN;
     }
 
+    /// @dev The investor key `wallet`'s units count under: the key it was credited as, else its identity
+    /// now (or the wallet itself without one).
     function _investorOf(address compliance, address wallet) internal view returns (address) {
-        IOnchainIdentity identity = _registry(compliance).identity(wallet);
-        return address(identity) == address(0) ? wallet : address(identity);
+        return _investorKey(_ledger(compliance), compliance, wallet);
     }
 
     function _balanceOfInvestor(address compliance, address investor) internal view returns (uint256) {
-        return _investorBalance[compliance][investor];
+        return _ledger(compliance).balanceOf[investor];
     }
 
-    function _credit(address compliance, address investor, uint256 value) private {
-        uint256 before = _investorBalance[compliance][investor];
-        _investorBalance[compliance][investor] = before + value;
-        if (before == 0 && value != 0) _onInvestorEntered(compliance);
-    }
-
-    /// @dev Never underflows: a wallet moved to another identity while holding units leaves its old
-    /// identity over-counted (a stricter cap), never under-counted.
-    function _debit(address compliance, address investor, uint256 value) private {
-        uint256 before = _investorBalance[compliance][investor];
-        uint256 remaining = before > value ? before - value : 0;
-        _investorBalance[compliance][investor] = remaining;
-        if (before != 0 && remaining == 0) _onInvestorLeft(compliance);
+    /// @dev Starts a fresh ledger for `compliance` on every binding.
+    function _onBind(address compliance) internal virtual override {
+        _ledgerGeneration[compliance] += 1;
     }
 
     /// @dev Called when an investor's holding goes from zero to positive.
@@ -85,4 +100,38 @@ abstract contract IdentityBalanceModule is AbstractModule {
 
     /// @dev Called when an investor's holding goes back to zero.
     function _onInvestorLeft(address compliance) internal virtual {}
+
+    function _ledger(address compliance) private view returns (Ledger storage) {
+        return _ledgers[keccak256(abi.encode(compliance, _ledgerGeneration[compliance]))];
+    }
+
+    function _investorKey(Ledger storage ledger, address compliance, address wallet) private view returns (address) {
+        address credited = ledger.creditedAs[wallet];
+        if (credited != address(0)) return credited;
+        IOnchainIdentity identity = _registry(compliance).identity(wallet);
+        return address(identity) == address(0) ? wallet : address(identity);
+    }
+
+    function _credit(address compliance, Ledger storage ledger, address investor, uint256 value) private {
+        uint256 before = ledger.balanceOf[investor];
+        ledger.balanceOf[investor] = before + value;
+        if (before == 0 && value != 0) _onInvestorEntered(compliance);
+    }
+
+    /// @dev Saturates at zero: units minted before a stale wallet key existed cannot drive it negative.
+    function _debit(address compliance, Ledger storage ledger, address investor, uint256 value) private {
+        uint256 before = ledger.balanceOf[investor];
+        uint256 remaining = before > value ? before - value : 0;
+        ledger.balanceOf[investor] = remaining;
+        if (before != 0 && remaining == 0) _onInvestorLeft(compliance);
+    }
+
+    /// @dev Pins a holding wallet to its investor key, and releases the pin once it holds nothing (the
+    /// token has already applied the balance change when the compliance reports it).
+    function _settleWallet(Ledger storage ledger, address compliance, address wallet, address investor) private {
+        bool holds = _token(compliance).balanceOf(wallet) != 0;
+        address pinned = ledger.creditedAs[wallet];
+        if (holds && pinned == address(0)) ledger.creditedAs[wallet] = investor;
+        else if (!holds && pinned != address(0)) delete ledger.creditedAs[wallet];
+    }
 }

@@ -54,6 +54,11 @@ contract MaxHoldersModule is IdentityBalanceModule {
         return "MaxHoldersModule";
     }
 
+    function _onBind(address compliance) internal override {
+        super._onBind(compliance);
+        _holders[compliance] = 0;
+    }
+
     function _onInvestorEntered(address compliance) internal override {
         _holders[compliance] += 1;
     }
