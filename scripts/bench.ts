@@ -84,8 +84,14 @@ async function main() {
   const [a, b, c] = [alice, bob, charlie].map((s) => s as Signer);
   const addr = async (s: Signer) => s.getAddress();
 
-  record({ operation: "mint to a new holder", kosai: await gas(token.connect(agent).mint(await addr(a), 1_000_000n)), trex: "226,341", target: "≤ 90,000" });
-  await gas(token.connect(agent).mint(await addr(b), 1_000_000n));
+  const firstMint = await gas(token.connect(agent).mint(await addr(b), 1_000_000n));
+  record({
+    operation: "mint to a new holder",
+    kosai: await gas(token.connect(agent).mint(await addr(a), 1_000_000n)),
+    trex: "226,341",
+    target: "≤ 90,000",
+    note: `the series' very first mint also takes the supply from zero: ${firstMint.toLocaleString("en-US")}`,
+  });
   record({
     operation: "transfer to an existing holder, 1 claim topic, no modules",
     kosai: await gas(token.connect(a).transfer(await addr(b), 50_000n)),

@@ -20,7 +20,8 @@ interface ISeriesFactory {
         IModularCompliance.ModuleSetup[] modules;
     }
 
-    /// @notice A series was created.
+    /// @notice A series was created. The factory keeps no list: this event (and each token's `compliance()`)
+    /// is the record, which keeps a new series to two deployments and their initialization.
     event SeriesCreated(
         address indexed token,
         address indexed compliance,
@@ -52,7 +53,4 @@ interface ISeriesFactory {
 
     /// @notice The identity registry new series bind to.
     function identityRegistry() external view returns (address);
-
-    /// @notice The compliance of `token` if this factory created it, else zero.
-    function complianceOf(address token) external view returns (address);
 }

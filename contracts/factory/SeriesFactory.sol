@@ -18,7 +18,6 @@ contract SeriesFactory is ISeriesFactory, AccessControlDefaultAdminRules {
     UpgradeableBeacon private immutable _tokenBeacon;
     UpgradeableBeacon private immutable _complianceBeacon;
     address private _identityRegistry;
-    mapping(address token => address compliance) private _complianceOf;
 
     /// @param owner_ owns the factory and both beacons (the upgrade authority).
     /// @param tokenImplementation the SecurityToken implementation.
@@ -68,7 +67,6 @@ contract SeriesFactory is ISeriesFactory, AccessControlDefaultAdminRules {
                 )
             )
         );
-        _complianceOf[token] = compliance;
         emit SeriesCreated(token, compliance, params.owner, params.name, params.symbol);
     }
 
@@ -92,10 +90,5 @@ contract SeriesFactory is ISeriesFactory, AccessControlDefaultAdminRules {
     /// @inheritdoc ISeriesFactory
     function identityRegistry() external view returns (address) {
         return _identityRegistry;
-    }
-
-    /// @inheritdoc ISeriesFactory
-    function complianceOf(address token) external view returns (address) {
-        return _complianceOf[token];
     }
 }

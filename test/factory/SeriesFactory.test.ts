@@ -22,7 +22,7 @@ describe("SeriesFactory", () => {
           .withArgs(token.target, compliance.target, accounts.owner.address, "Tokyo Metropolis 5Y", "TKY5");
         expect(await token.identityRegistry()).to.equal(await suite.identityRegistry.getAddress());
         expect(await compliance.getTokenBound()).to.equal(token.target);
-        expect(await suite.factory.complianceOf(token.target)).to.equal(compliance.target);
+        expect(await token.compliance()).to.equal(compliance.target);
         expect(await token.owner()).to.equal(accounts.owner.address);
         expect(await compliance.owner()).to.equal(accounts.owner.address);
         expect(await token.isAgent(accounts.agent.address)).to.equal(true);

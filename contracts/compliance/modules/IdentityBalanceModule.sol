@@ -55,8 +55,9 @@ abstract contract IdentityBalanceModule is AbstractModule {
             _debit(msg.sender, ledger, fromInvestor, value);
             _credit(msg.sender, ledger, toInvestor, value);
         }
-        _settleWallet(ledger, msg.sender, from, fromInvestor);
-        _settleWallet(ledger, msg.sender, to, toInvestor);
+        IERC3643 token = _token(msg.sender);
+        _settleWallet(ledger, token, from, fromInvestor);
+        _settleWallet(ledger, token, to, toInvestor);
     }
 
     /// @inheritdoc AbstractModule
@@ -64,7 +65,7 @@ abstract contract IdentityBalanceModule is AbstractModule {
         Ledger storage ledger = _ledger(msg.sender);
         address investor = _investorKey(ledger, msg.sender, to);
         _credit(msg.sender, ledger, investor, value);
-        _settleWallet(ledger, msg.sender, to, investor);
+        _settleWallet(ledger, _token(msg.sender), to, investor);
     }
 
     /// @inheritdoc AbstractModule
@@ -72,7 +73,7 @@ abstract contract IdentityBalanceModule is AbstractModule {
         Ledger storage ledger = _ledger(msg.sender);
         address investor = _investorKey(ledger, msg.sender, from);
         _debit(msg.sender, ledger, investor, value);
-        _settleWallet(ledger, msg.sender, from, investor);
+        _settleWallet(ledger, _token(msg.sender), from, investor);
     }
 
     /// @dev Hooks every identity-ledger module needs; subclasses add their checks.
@@ -128,9 +129,9 @@ abstract contract IdentityBalanceModule is AbstractModule {
 
     /// @dev Pins a holding wallet to its investor key, and releases the pin once it holds nothing (the
     /// token has already applied the balance change when the compliance reports it).
-    function _settleWallet(Ledger storage ledger, address compliance, address wallet, address investor) private {
-        bool holds = _token(compliance).balanceOf(wallet) != 0;
+    function _settleWallet(Ledger storage ledger, IERC3643 token, address wallet, address investor) private {
         address pinned = ledger.creditedAs[wallet];
+        bool holds = token.balanceOf(wallet) != 0;
         if (holds && pinned == address(0)) ledger.creditedAs[wallet] = investor;
         else if (!holds && pinned != address(0)) delete ledger.creditedAs[wallet];
     }
