@@ -45,6 +45,8 @@ interface IIdentityRegistry {
     error IdentityRegistryCallerCannotInvalidate(address caller);
     /// @notice Array arguments of a batch differ in length.
     error IdentityRegistryBatchLengthMismatch(uint256 expected, uint256 actual);
+    /// @notice An identity would have more cached claims than allowed.
+    error IdentityRegistryCachedTopicsLimitReached(uint256 max);
     /// @notice Too many required topics to compile.
     error IdentityRegistryRequiredTopicsLimitReached(uint256 max);
     /// @notice Too many (issuer, topic) pairs to compile.

@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {Roles} from "../access/Roles.sol";
 import {IOnchainClaimIssuer, IOnchainIdentity} from "../interfaces/onchainid/IOnchainIdentity.sol";
+import {ClaimCacheBlob} from "./ClaimCacheBlob.sol";
 import {IClaimTopicsRegistry} from "./IClaimTopicsRegistry.sol";
 import {IIdentityRegistry} from "./IIdentityRegistry.sol";
 import {IIdentityRegistryStorage} from "./IIdentityRegistryStorage.sol";
@@ -35,18 +36,8 @@ contract IdentityRegistry is IIdentityRegistry, IRequirementsListener, AccessCon
     uint256 public constant MAX_TRUSTED_PAIRS = 256;
     /// @notice Most required topics compiled (the claim topics registry's own cap is lower).
     uint256 public constant MAX_REQUIRED_TOPICS = 32;
-
-    /// @dev The claim that last satisfied a topic: issuer, its 65-byte ECDSA signature, the requirements
-    /// generation in which the issuer was trusted for the topic (if it is still the current one, the trust
-    /// lookup is skipped) and the cache epoch it was validated in (an older epoch is never used).
-    struct CachedClaim {
-        address issuer;
-        uint8 v;
-        uint64 generation;
-        uint24 epoch;
-        bytes32 r;
-        bytes32 s;
-    }
+    /// @notice Most topics cached per identity (required and eligibility topics together).
+    uint256 public constant MAX_CACHED_TOPICS = 32;
 
     /// @dev Read on every transfer, so packed in one slot.
     IIdentityRegistryStorage private _identityStorage;
@@ -57,7 +48,8 @@ contract IdentityRegistry is IIdentityRegistry, IRequirementsListener, AccessCon
     ITrustedIssuersRegistry private _issuersRegistry;
     uint256[MAX_REQUIRED_TOPICS] private _requiredTopics;
     mapping(bytes32 issuerTopic => uint64 generation) private _trustedIn;
-    mapping(IOnchainIdentity identity => mapping(uint256 topic => CachedClaim)) private _claimCache;
+    /// @dev Per identity, the data contract holding its cached claims (see {ClaimCacheBlob}).
+    mapping(IOnchainIdentity identity => address blob) private _claimBlobs;
 
     /// @param owner_ the registry's owner.
     /// @param identityStorage_ the shared whitelist.
@@ -171,7 +163,9 @@ contract IdentityRegistry is IIdentityRegistry, IRequirementsListener, AccessCon
 
     /// @inheritdoc IIdentityRegistry
     function refreshClaim(IOnchainIdentity identity_, uint256 topic) external {
-        _refresh(identity_, topic);
+        uint256[] memory topics = new uint256[](1);
+        topics[0] = topic;
+        _refresh(identity_, topics);
     }
 
     /// @inheritdoc IIdentityRegistry
@@ -198,8 +192,10 @@ contract IdentityRegistry is IIdentityRegistry, IRequirementsListener, AccessCon
         uint64 generation = _generation;
         uint24 epoch = _cacheEpoch;
         uint256 count = _requiredTopicCount;
+        if (count == 0) return true;
+        bytes memory cached = ClaimCacheBlob.read(_claimBlobs[identity_]);
         for (uint256 i = 0; i < count; ++i) {
-            if (!_holdsValidClaim(identity_, _requiredTopics[i], generation, epoch)) return false;
+            if (!_holdsValidClaim(identity_, _requiredTopics[i], generation, epoch, cached)) return false;
         }
         return true;
     }
@@ -208,7 +204,8 @@ contract IdentityRegistry is IIdentityRegistry, IRequirementsListener, AccessCon
     function hasValidClaim(address userAddress, uint256 topic) external view returns (bool) {
         IOnchainIdentity identity_ = _identityStorage.storedIdentity(userAddress);
         if (address(identity_) == address(0)) return false;
-        return _holdsValidClaim(identity_, topic, _generation, _cacheEpoch);
+        bytes memory cached = ClaimCacheBlob.read(_claimBlobs[identity_]);
+        return _holdsValidClaim(identity_, topic, _generation, _cacheEpoch, cached);
     }
 
     /// @inheritdoc IIdentityRegistry
@@ -246,8 +243,10 @@ contract IdentityRegistry is IIdentityRegistry, IRequirementsListener, AccessCon
     }
 
     /// @inheritdoc IIdentityRegistry
-    function cachedClaimIssuer(IOnchainIdentity identity_, uint256 topic) external view returns (address) {
-        return _claimCache[identity_][topic].issuer;
+    function cachedClaimIssuer(IOnchainIdentity identity_, uint256 topic) external view returns (address issuer) {
+        bytes memory cached = ClaimCacheBlob.read(_claimBlobs[identity_]);
+        uint256 offset = ClaimCacheBlob.find(cached, topic);
+        if (offset != type(uint256).max) (issuer, , ) = ClaimCacheBlob.header(cached, offset);
     }
 
     // ------------------------------------------------------------------ internals
@@ -283,20 +282,48 @@ contract IdentityRegistry is IIdentityRegistry, IRequirementsListener, AccessCon
 
     function _refreshRequired(IOnchainIdentity identity_) private {
         uint256 count = _requiredTopicCount;
+        uint256[] memory topics = new uint256[](count);
         for (uint256 i = 0; i < count; ++i) {
-            _refresh(identity_, _requiredTopics[i]);
+            topics[i] = _requiredTopics[i];
         }
+        _refresh(identity_, topics);
     }
 
-    function _refresh(IOnchainIdentity identity_, uint256 topic) private {
-        (address issuer, bytes memory signature) = _findValidClaim(identity_, topic, _generation);
-        CachedClaim storage cached = _claimCache[identity_][topic];
-        if (issuer == address(0) || signature.length != 65) {
-            if (cached.issuer == address(0)) return;
-            delete _claimCache[identity_][topic];
-            emit ClaimCacheUpdated(identity_, topic, address(0));
-            return;
+    /// @dev Re-validates `topics` for `identity_` and rewrites its cache once if anything changed.
+    function _refresh(IOnchainIdentity identity_, uint256[] memory topics) private {
+        ClaimCacheBlob.Entry[] memory current = ClaimCacheBlob.decode(ClaimCacheBlob.read(_claimBlobs[identity_]));
+        ClaimCacheBlob.Entry[] memory next = new ClaimCacheBlob.Entry[](current.length + topics.length);
+        uint256 count = 0;
+        for (uint256 i = 0; i < current.length; ++i) {
+            if (!_contains(topics, current[i].topic)) next[count++] = current[i];
         }
+        bool changed = false;
+        for (uint256 i = 0; i < topics.length; ++i) {
+            (ClaimCacheBlob.Entry memory fresh, bool valid) = _validEntry(identity_, topics[i]);
+            ClaimCacheBlob.Entry memory old = _entryFor(current, topics[i]);
+            if (valid) {
+                next[count++] = fresh;
+                if (!_sameEntry(old, fresh)) {
+                    changed = true;
+                    emit ClaimCacheUpdated(identity_, topics[i], fresh.issuer);
+                }
+            } else if (old.issuer != address(0)) {
+                changed = true;
+                emit ClaimCacheUpdated(identity_, topics[i], address(0));
+            }
+        }
+        if (!changed) return;
+        if (count > MAX_CACHED_TOPICS) revert IdentityRegistryCachedTopicsLimitReached(MAX_CACHED_TOPICS);
+        _claimBlobs[identity_] = count == 0 ? address(0) : ClaimCacheBlob.write(ClaimCacheBlob.encode(next, count));
+    }
+
+    /// @dev The cache entry for the claim that satisfies `topic` now, if there is one with a 65-byte signature.
+    function _validEntry(
+        IOnchainIdentity identity_,
+        uint256 topic
+    ) private view returns (ClaimCacheBlob.Entry memory entry, bool valid) {
+        (address issuer, bytes memory signature) = _findValidClaim(identity_, topic, _generation);
+        if (issuer == address(0) || signature.length != 65) return (entry, false);
         bytes32 r;
         bytes32 s;
         uint8 v;
@@ -305,38 +332,57 @@ contract IdentityRegistry is IIdentityRegistry, IRequirementsListener, AccessCon
             s := mload(add(signature, 0x40))
             v := byte(0, mload(add(signature, 0x60)))
         }
-        uint64 generation = _generation;
-        uint24 epoch = _cacheEpoch;
-        if (
-            cached.issuer == issuer &&
-            cached.r == r &&
-            cached.s == s &&
-            cached.generation == generation &&
-            cached.epoch == epoch
-        ) return;
-        _claimCache[identity_][topic] = CachedClaim(issuer, v, generation, epoch, r, s);
-        emit ClaimCacheUpdated(identity_, topic, issuer);
+        return (ClaimCacheBlob.Entry(topic, issuer, _generation, _cacheEpoch, v, r, s), true);
     }
 
-    /// @dev Fast path: the cached claim, if its issuer is still trusted for the topic and has not revoked
-    /// it. Otherwise the full search.
+    function _entryFor(
+        ClaimCacheBlob.Entry[] memory entries,
+        uint256 topic
+    ) private pure returns (ClaimCacheBlob.Entry memory entry) {
+        for (uint256 i = 0; i < entries.length; ++i) {
+            if (entries[i].topic == topic) return entries[i];
+        }
+    }
+
+    function _sameEntry(ClaimCacheBlob.Entry memory a, ClaimCacheBlob.Entry memory b) private pure returns (bool) {
+        return
+            a.issuer == b.issuer &&
+            a.r == b.r &&
+            a.s == b.s &&
+            a.v == b.v &&
+            a.generation == b.generation &&
+            a.epoch == b.epoch;
+    }
+
+    function _contains(uint256[] memory list, uint256 value) private pure returns (bool) {
+        for (uint256 i = 0; i < list.length; ++i) {
+            if (list[i] == value) return true;
+        }
+        return false;
+    }
+
+    /// @dev Fast path: the cached claim, if it was validated in the current cache epoch, its issuer is still
+    /// trusted for the topic and has not revoked it. Otherwise the full search.
     function _holdsValidClaim(
         IOnchainIdentity identity_,
         uint256 topic,
         uint64 generation,
-        uint24 epoch
+        uint24 epoch,
+        bytes memory cached
     ) private view returns (bool) {
-        CachedClaim storage cached = _claimCache[identity_][topic];
-        address issuer = cached.issuer;
-        if (
-            issuer != address(0) &&
-            cached.epoch == epoch &&
-            (cached.generation == generation || _trustedIn[_pairKey(issuer, topic)] == generation)
-        ) {
-            bytes memory signature = abi.encodePacked(cached.r, cached.s, cached.v);
-            try IOnchainClaimIssuer(issuer).isClaimRevoked(signature) returns (bool revoked) {
-                if (!revoked) return true;
-            } catch {}
+        uint256 offset = ClaimCacheBlob.find(cached, topic);
+        if (offset != type(uint256).max) {
+            (address issuer, uint64 cachedGeneration, uint24 cachedEpoch) = ClaimCacheBlob.header(cached, offset);
+            if (
+                cachedEpoch == epoch &&
+                (cachedGeneration == generation || _trustedIn[_pairKey(issuer, topic)] == generation)
+            ) {
+                try IOnchainClaimIssuer(issuer).isClaimRevoked(ClaimCacheBlob.signature(cached, offset)) returns (
+                    bool revoked
+                ) {
+                    if (!revoked) return true;
+                } catch {}
+            }
         }
         (address found, ) = _findValidClaim(identity_, topic, generation);
         return found != address(0);

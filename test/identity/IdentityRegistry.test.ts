@@ -1248,3 +1248,73 @@ describe("IdentityRegistry", () => {
     });
   });
 });
+
+describe("IdentityRegistry claim cache (one data contract per identity)", () => {
+  describe("when an identity has claims cached for several topics", () => {
+    it("refreshing one topic rewrites that entry and keeps the others", async () => {
+      const { suite, accounts, kyc, investors, amlSignature } = await loadFixture(withAmlClaimFixture);
+      const alice = investors.alice.identity;
+      const issuer = await kyc.issuer.getAddress();
+      await suite.topicsRegistry.connect(accounts.owner).addClaimTopic(TOPICS.AML);
+      await expect(suite.identityRegistry.refreshClaims(alice))
+        .to.emit(suite.identityRegistry, "ClaimCacheUpdated")
+        .withArgs(await alice.getAddress(), TOPICS.AML, issuer);
+      expect(await suite.identityRegistry.cachedClaimIssuer(alice, TOPICS.KYC)).to.equal(issuer);
+      expect(await suite.identityRegistry.cachedClaimIssuer(alice, TOPICS.AML)).to.equal(issuer);
+
+      await kyc.issuer.connect(kyc.key).revokeClaimBySignature(amlSignature);
+      expect(await suite.identityRegistry.isVerified(accounts.alice.address)).to.equal(false);
+      await expect(suite.identityRegistry.refreshClaim(alice, TOPICS.AML))
+        .to.emit(suite.identityRegistry, "ClaimCacheUpdated")
+        .withArgs(await alice.getAddress(), TOPICS.AML, ethers.ZeroAddress);
+      expect(await suite.identityRegistry.cachedClaimIssuer(alice, TOPICS.AML)).to.equal(ethers.ZeroAddress);
+      expect(await suite.identityRegistry.cachedClaimIssuer(alice, TOPICS.KYC)).to.equal(issuer);
+      expect(await suite.identityRegistry.hasValidClaim(accounts.alice.address, TOPICS.KYC)).to.equal(true);
+    });
+
+    it("a refresh that changes nothing writes nothing", async () => {
+      const { suite, investors } = await loadFixture(deploySuiteFixture);
+      await expect(suite.identityRegistry.refreshClaims(investors.alice.identity)).not.to.emit(
+        suite.identityRegistry,
+        "ClaimCacheUpdated",
+      );
+    });
+  });
+
+  describe("when an identity would cache more than MAX_CACHED_TOPICS (32) topics", () => {
+    it("reverts with IdentityRegistryCachedTopicsLimitReached(32) and keeps the 32 cached", async () => {
+      const { suite, accounts, kyc, investors } = await loadFixture(deploySuiteFixture);
+      const owner = accounts.owner;
+      const topics = Array.from({ length: 33 }, (_, i) => 1000n + BigInt(i));
+      // three issuers of 11 topics each (an issuer may be trusted for at most 15)
+      const signers = await ethers.getSigners();
+      const providers = [];
+      for (let k = 0; k < 3; k++) {
+        const key = signers[16 + k];
+        const issuer = await deployClaimIssuer(key);
+        await suite.issuersRegistry.connect(owner).addTrustedIssuer(issuer, topics.slice(k * 11, k * 11 + 11));
+        providers.push({ issuer, key });
+      }
+      const alice = investors.alice.identity;
+      for (let i = 0; i < topics.length; i++) {
+        const provider = providers[Math.floor(i / 11)];
+        await issueClaim({
+          identity: alice,
+          identityOwner: accounts.alice,
+          issuer: provider.issuer,
+          issuerKey: provider.key,
+          topic: topics[i],
+        });
+      }
+      for (const topic of topics.slice(0, 31)) await suite.identityRegistry.refreshClaim(alice, topic);
+      // KYC plus 31 topics = 32 entries; the 33rd distinct topic is refused
+      await expect(suite.identityRegistry.refreshClaim(alice, topics[31]))
+        .to.be.revertedWithCustomError(suite.identityRegistry, "IdentityRegistryCachedTopicsLimitReached")
+        .withArgs(32n);
+      expect(await suite.identityRegistry.cachedClaimIssuer(alice, topics[30])).to.equal(
+        await providers[2].issuer.getAddress(),
+      );
+      expect(await suite.identityRegistry.cachedClaimIssuer(alice, TOPICS.KYC)).to.equal(await kyc.issuer.getAddress());
+    });
+  });
+});
