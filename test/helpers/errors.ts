@@ -1,5 +1,3 @@
-import { ethers } from "hardhat";
-
 /** Runs `fn` and returns true if it reverted. Used by property tests to classify refused operations. */
 export async function reverts(fn: () => Promise<unknown>): Promise<boolean> {
   try {
@@ -11,10 +9,3 @@ export async function reverts(fn: () => Promise<unknown>): Promise<boolean> {
     throw error;
   }
 }
-
-/** Encodes a call for `ModularCompliance.callModuleFunction`. */
-export function encodeCall(iface: { encodeFunctionData(name: string, args: unknown[]): string }, name: string, args: unknown[]) {
-  return iface.encodeFunctionData(name, args);
-}
-
-export const ZERO = ethers.ZeroAddress;
