@@ -64,18 +64,33 @@ library ClaimCacheBlob {
         epoch = uint24(word >> 8);
     }
 
-    /// @dev The 65-byte signature (r, s, v) of the entry at `offset`.
-    function signature(bytes memory entries, uint256 offset) internal pure returns (bytes memory sig) {
-        bytes32 r;
-        bytes32 s;
-        uint8 v;
+    /// @dev Asks `issuer` whether it revoked the signature of the entry at `offset`, building the
+    /// `isClaimRevoked(bytes)` call straight from the cached entry (no intermediate copy). `answered` is
+    /// false when the issuer reverted or returned something other than one word.
+    function isRevokedAt(
+        address issuer,
+        bytes memory entries,
+        uint256 offset,
+        bytes4 selector
+    ) internal view returns (bool answered, bool revoked) {
         assembly ("memory-safe") {
             let entry := add(add(entries, 0x20), offset)
-            v := and(mload(add(entry, 0x20)), 0xff)
-            r := mload(add(entry, 0x40))
-            s := mload(add(entry, 0x60))
+            let data := mload(0x40)
+            mstore(data, selector)
+            mstore(add(data, 0x04), 0x20) // offset of the bytes argument
+            mstore(add(data, 0x24), 65) // its length
+            mstore(add(data, 0x44), mload(add(entry, 0x40))) // r
+            mstore(add(data, 0x64), mload(add(entry, 0x60))) // s
+            mstore(add(data, 0x84), 0) // v and zero padding up to 96 bytes
+            mstore8(add(data, 0x84), and(mload(add(entry, 0x20)), 0xff))
+            let ok := staticcall(gas(), issuer, data, 0xa4, 0x00, 0x20)
+            answered := and(ok, eq(returndatasize(), 0x20))
+            if answered {
+                let word := mload(0x00)
+                answered := lt(word, 2)
+                revoked := eq(word, 1)
+            }
         }
-        return abi.encodePacked(r, s, v);
     }
 
     /// @dev Decodes every entry.

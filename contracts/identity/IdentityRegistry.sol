@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {Roles} from "../access/Roles.sol";
 import {IOnchainClaimIssuer, IOnchainIdentity} from "../interfaces/onchainid/IOnchainIdentity.sol";
@@ -41,12 +42,16 @@ contract IdentityRegistry is IIdentityRegistry, IRequirementsListener, AccessCon
 
     /// @dev Read on every transfer, so packed in one slot.
     IIdentityRegistryStorage private _identityStorage;
-    uint64 private _generation;
+    uint56 private _generation;
     uint8 private _requiredTopicCount;
     uint24 private _cacheEpoch;
+    bool private _topicsPacked;
     IClaimTopicsRegistry private _topicsRegistry;
     ITrustedIssuersRegistry private _issuersRegistry;
+    /// @dev Required topics; when all fit in 64 bits (the usual ONCHAINID numbering) they are kept four
+    /// to a slot in `_packedTopics`, so a second, third and fourth topic cost a transfer no extra SLOAD.
     uint256[MAX_REQUIRED_TOPICS] private _requiredTopics;
+    uint64[MAX_REQUIRED_TOPICS] private _packedTopics;
     mapping(bytes32 issuerTopic => uint64 generation) private _trustedIn;
     /// @dev Per identity, the data contract holding its cached claims (see {ClaimCacheBlob}).
     mapping(IOnchainIdentity identity => address blob) private _claimBlobs;
@@ -193,9 +198,10 @@ contract IdentityRegistry is IIdentityRegistry, IRequirementsListener, AccessCon
         uint24 epoch = _cacheEpoch;
         uint256 count = _requiredTopicCount;
         if (count == 0) return true;
+        bool packed = _topicsPacked;
         bytes memory cached = ClaimCacheBlob.read(_claimBlobs[identity_]);
         for (uint256 i = 0; i < count; ++i) {
-            if (!_holdsValidClaim(identity_, _requiredTopics[i], generation, epoch, cached)) return false;
+            if (!_holdsValidClaim(identity_, _requiredTopicAt(i, packed), generation, epoch, cached)) return false;
         }
         return true;
     }
@@ -236,9 +242,10 @@ contract IdentityRegistry is IIdentityRegistry, IRequirementsListener, AccessCon
     /// @inheritdoc IIdentityRegistry
     function requiredClaimTopics() external view returns (uint256[] memory topics) {
         uint256 count = _requiredTopicCount;
+        bool packed = _topicsPacked;
         topics = new uint256[](count);
         for (uint256 i = 0; i < count; ++i) {
-            topics[i] = _requiredTopics[i];
+            topics[i] = _requiredTopicAt(i, packed);
         }
     }
 
@@ -259,13 +266,19 @@ contract IdentityRegistry is IIdentityRegistry, IRequirementsListener, AccessCon
     }
 
     function _compileRequirements() private {
-        uint64 generation = _generation + 1;
-        _generation = generation;
+        uint64 generation = uint64(_generation) + 1;
+        _generation = SafeCast.toUint56(generation);
         uint256[] memory topics = _topicsRegistry.getClaimTopics();
         if (topics.length > MAX_REQUIRED_TOPICS) revert IdentityRegistryRequiredTopicsLimitReached(MAX_REQUIRED_TOPICS);
+        bool packed = true;
         for (uint256 i = 0; i < topics.length; ++i) {
-            _requiredTopics[i] = topics[i];
+            if (topics[i] > type(uint64).max) packed = false;
         }
+        for (uint256 i = 0; i < topics.length; ++i) {
+            if (packed) _packedTopics[i] = uint64(topics[i]);
+            else _requiredTopics[i] = topics[i];
+        }
+        _topicsPacked = packed;
         _requiredTopicCount = uint8(topics.length);
         IOnchainClaimIssuer[] memory issuers = _issuersRegistry.getTrustedIssuers();
         uint256 pairs = 0;
@@ -282,9 +295,10 @@ contract IdentityRegistry is IIdentityRegistry, IRequirementsListener, AccessCon
 
     function _refreshRequired(IOnchainIdentity identity_) private {
         uint256 count = _requiredTopicCount;
+        bool packed = _topicsPacked;
         uint256[] memory topics = new uint256[](count);
         for (uint256 i = 0; i < count; ++i) {
-            topics[i] = _requiredTopics[i];
+            topics[i] = _requiredTopicAt(i, packed);
         }
         _refresh(identity_, topics);
     }
@@ -377,11 +391,13 @@ contract IdentityRegistry is IIdentityRegistry, IRequirementsListener, AccessCon
                 cachedEpoch == epoch &&
                 (cachedGeneration == generation || _trustedIn[_pairKey(issuer, topic)] == generation)
             ) {
-                try IOnchainClaimIssuer(issuer).isClaimRevoked(ClaimCacheBlob.signature(cached, offset)) returns (
-                    bool revoked
-                ) {
-                    if (!revoked) return true;
-                } catch {}
+                (bool answered, bool revoked) = ClaimCacheBlob.isRevokedAt(
+                    issuer,
+                    cached,
+                    offset,
+                    IOnchainClaimIssuer.isClaimRevoked.selector
+                );
+                if (answered && !revoked) return true;
             }
         }
         (address found, ) = _findValidClaim(identity_, topic, generation);
@@ -408,9 +424,7 @@ contract IdentityRegistry is IIdentityRegistry, IRequirementsListener, AccessCon
                 string memory
             ) {
                 if (claimTopic != topic || claimIssuer != candidate) continue;
-                try issuers[i].isClaimValid(identity_, topic, sig, data) returns (bool valid) {
-                    if (valid) return (candidate, sig);
-                } catch {}
+                if (_issuerConfirms(candidate, identity_, topic, sig, data)) return (candidate, sig);
             } catch {}
         }
         return (address(0), "");
@@ -431,6 +445,25 @@ contract IdentityRegistry is IIdentityRegistry, IRequirementsListener, AccessCon
             if (listening) return;
         } catch {}
         revert IdentityRegistryNotListening(publisher);
+    }
+
+    /// @dev Whether `issuer` answers `isClaimValid` with exactly `true`. A revert or any other answer
+    /// (which `try` could not catch, since a malformed reply fails while decoding) counts as "no".
+    function _issuerConfirms(
+        address issuer,
+        IOnchainIdentity identity_,
+        uint256 topic,
+        bytes memory sig,
+        bytes memory data
+    ) private view returns (bool) {
+        (bool ok, bytes memory reply) = issuer.staticcall(
+            abi.encodeCall(IOnchainClaimIssuer.isClaimValid, (identity_, topic, sig, data))
+        );
+        return ok && reply.length == 32 && abi.decode(reply, (uint256)) == 1;
+    }
+
+    function _requiredTopicAt(uint256 index, bool packed) private view returns (uint256) {
+        return packed ? _packedTopics[index] : _requiredTopics[index];
     }
 
     function _pairKey(address issuer, uint256 topic) private pure returns (bytes32) {

@@ -1318,3 +1318,67 @@ describe("IdentityRegistry claim cache (one data contract per identity)", () => 
     });
   });
 });
+
+describe("IdentityRegistry required topics above 64 bits", () => {
+  it("are kept unpacked and verified the same way; removing them packs the rest again", async () => {
+    const { suite, accounts, kyc, investors } = await loadFixture(deploySuiteFixture);
+    const hashedTopic = BigInt(ethers.keccak256(ethers.toUtf8Bytes("kosai.topic.SANCTIONS_SCREENED")));
+    await suite.issuersRegistry.connect(accounts.owner).updateIssuerClaimTopics(kyc.issuer, [TOPICS.KYC, hashedTopic]);
+    await issueClaim({
+      identity: investors.alice.identity,
+      identityOwner: accounts.alice,
+      issuer: kyc.issuer,
+      issuerKey: kyc.key,
+      topic: hashedTopic,
+    });
+    await suite.topicsRegistry.connect(accounts.owner).addClaimTopic(hashedTopic);
+    expect(await suite.identityRegistry.requiredClaimTopics()).to.deep.equal([TOPICS.KYC, hashedTopic]);
+    expect(await suite.identityRegistry.isVerified(accounts.alice.address)).to.equal(true);
+    expect(await suite.identityRegistry.isVerified(accounts.bob.address)).to.equal(false);
+    await suite.identityRegistry.refreshClaims(investors.alice.identity);
+    expect(await suite.identityRegistry.cachedClaimIssuer(investors.alice.identity, hashedTopic)).to.equal(
+      await kyc.issuer.getAddress(),
+    );
+    await suite.topicsRegistry.connect(accounts.owner).removeClaimTopic(hashedTopic);
+    expect(await suite.identityRegistry.requiredClaimTopics()).to.deep.equal([TOPICS.KYC]);
+    expect(await suite.identityRegistry.isVerified(accounts.bob.address)).to.equal(true);
+  });
+});
+
+describe("IdentityRegistry with a misbehaving trusted issuer", () => {
+  async function withMisbehavingIssuerFixture() {
+    const context = await loadFixture(deploySuiteFixture);
+    const { suite, accounts, investors } = context;
+    const issuer = await (await ethers.getContractFactory("MisbehavingClaimIssuerMock")).deploy();
+    await suite.issuersRegistry.connect(accounts.owner).addTrustedIssuer(issuer, [TOPICS.AML]);
+    await suite.topicsRegistry.connect(accounts.owner).addClaimTopic(TOPICS.AML);
+    const signature = ethers.hexlify(ethers.randomBytes(65));
+    await investors.alice.identity
+      .connect(accounts.alice)
+      .addClaim(TOPICS.AML, ECDSA_SCHEME, await issuer.getAddress(), signature, "0x", "");
+    await suite.identityRegistry.refreshClaims(investors.alice.identity);
+    return { ...context, issuer };
+  }
+
+  it("is answered from the cache while the issuer behaves", async () => {
+    const { suite, accounts, issuer, investors } = await loadFixture(withMisbehavingIssuerFixture);
+    expect(await suite.identityRegistry.cachedClaimIssuer(investors.alice.identity, TOPICS.AML)).to.equal(
+      await issuer.getAddress(),
+    );
+    expect(await suite.identityRegistry.isVerified(accounts.alice.address)).to.equal(true);
+  });
+
+  for (const [mode, label] of [
+    [1n, "reverts"],
+    [2n, "answers a word that is not a boolean"],
+  ] as const) {
+    it(`treats the claim as not valid when the issuer ${label} (no revert, no trust)`, async () => {
+      const { suite, accounts, issuer, token } = await loadFixture(withMisbehavingIssuerFixture);
+      await issuer.setMode(mode);
+      expect(await suite.identityRegistry.isVerified(accounts.alice.address)).to.equal(false);
+      await expect(token.connect(accounts.agent).mint(accounts.alice.address, 1n))
+        .to.be.revertedWithCustomError(token, "TokenRecipientNotVerified")
+        .withArgs(accounts.alice.address);
+    });
+  }
+});
