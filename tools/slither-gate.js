@@ -5,7 +5,13 @@ const fs = require("node:fs");
 const path = require("node:path");
 
 const root = path.join(__dirname, "..");
-const report = JSON.parse(fs.readFileSync(path.join(root, "slither-report.json"), "utf8"));
+const reportFile = path.join(root, "slither-report.json");
+if (!fs.existsSync(reportFile)) {
+  console.error("slither produced no report:");
+  console.error(fs.existsSync(path.join(root, "slither.log")) ? fs.readFileSync(path.join(root, "slither.log"), "utf8").slice(-3000) : "");
+  process.exit(2);
+}
+const report = JSON.parse(fs.readFileSync(reportFile, "utf8"));
 const triage = JSON.parse(fs.readFileSync(path.join(__dirname, "slither-triage.json"), "utf8"));
 
 if (!report.success) {

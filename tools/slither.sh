@@ -12,6 +12,8 @@ fi
 # A clean build: partial recompiles leave older build-info files that would be analysed too.
 npx hardhat clean
 npx hardhat compile --quiet
+# Slither will not overwrite an existing report: remove it, or the gate would read a stale one.
+rm -f slither-report.json slither.log
 .venv/bin/slither . --hardhat-ignore-compile \
   --filter-paths "node_modules|contracts/mocks" \
   --exclude-informational --exclude-optimization --exclude-low \

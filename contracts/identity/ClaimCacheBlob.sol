@@ -50,6 +50,15 @@ library ClaimCacheBlob {
         return type(uint256).max;
     }
 
+    /// @dev Issuer of the entry at `offset`.
+    function issuerAt(bytes memory entries, uint256 offset) internal pure returns (address issuer) {
+        uint256 word;
+        assembly ("memory-safe") {
+            word := mload(add(add(entries, 0x40), offset))
+        }
+        issuer = address(uint160(word >> 96));
+    }
+
     /// @dev Issuer, generation and epoch of the entry at `offset`.
     function header(
         bytes memory entries,

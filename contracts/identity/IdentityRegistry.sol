@@ -253,7 +253,7 @@ contract IdentityRegistry is IIdentityRegistry, IRequirementsListener, AccessCon
     function cachedClaimIssuer(IOnchainIdentity identity_, uint256 topic) external view returns (address issuer) {
         bytes memory cached = ClaimCacheBlob.read(_claimBlobs[identity_]);
         uint256 offset = ClaimCacheBlob.find(cached, topic);
-        if (offset != type(uint256).max) (issuer, , ) = ClaimCacheBlob.header(cached, offset);
+        if (offset != type(uint256).max) issuer = ClaimCacheBlob.issuerAt(cached, offset);
     }
 
     // ------------------------------------------------------------------ internals
