@@ -3,7 +3,7 @@ import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import type { Signer } from "ethers";
 import { COUNTRY, ROLES } from "../../scripts/lib/constants";
-import { withBalancesFixture } from "../fixtures/suite.fixture";
+import { withSecondWalletFixture } from "../fixtures/suite.fixture";
 
 /**
  * The access-control matrix: every privileged function of the token, compliance, registries and factory
@@ -26,8 +26,9 @@ type RoleName = (typeof ROLE_NAMES)[number];
 
 /** Each role held by a dedicated signer, on every contract, so a caller holds exactly one role. */
 async function matrixFixture() {
-  const context = await loadFixture(withBalancesFixture);
-  const { token, compliance, suite, accounts, investors } = context;
+  // dave is a second wallet of alice's identity, so a recovery has somewhere to go
+  const context = await loadFixture(withSecondWalletFixture);
+  const { token, compliance, suite, accounts } = context;
   const signers = await ethers.getSigners();
   const holders: Record<RoleName, Signer> = {
     DEFAULT_ADMIN: accounts.owner,
@@ -48,10 +49,6 @@ async function matrixFixture() {
     .connect(accounts.owner)
     .grantRole(ROLES.REGISTRAR_AGENT, await holders.REGISTRAR_AGENT.getAddress());
   await suite.factory.connect(accounts.owner).grantRole(ROLES.SERIES_DEPLOYER, await holders.SERIES_DEPLOYER.getAddress());
-  // dave becomes a second wallet of alice's identity, so a recovery has somewhere to go
-  await suite.identityRegistry
-    .connect(accounts.registrar)
-    .registerIdentity(accounts.dave.address, await investors.alice.identity.getAddress(), COUNTRY.JP);
   return { ...context, holders };
 }
 
@@ -69,6 +66,13 @@ interface Row {
 
 const lockUpCall = (c: Context) =>
   c.suite.modules.lockUp.interface.encodeFunctionData("setLockUpEnd", [0]);
+
+/** The lock-up module's address, added to the compliance first if needed (rows that configure or remove it). */
+async function boundLockUp(c: Context): Promise<string> {
+  const lockUp = await c.suite.modules.lockUp.getAddress();
+  if (!(await c.compliance.isModuleBound(lockUp))) await c.compliance.connect(c.accounts.owner).addModule(lockUp);
+  return lockUp;
+}
 
 const ROWS: Row[] = [
   // token: supply
@@ -109,8 +113,7 @@ const ROWS: Row[] = [
     alsoAllowed: ["DEFAULT_ADMIN"],
     target: (c) => c.compliance,
     call: async (c, s) => {
-      const lockUp = await c.suite.modules.lockUp.getAddress();
-      if (!(await c.compliance.isModuleBound(lockUp))) await c.compliance.connect(c.accounts.owner).addModule(lockUp);
+      const lockUp = await boundLockUp(c);
       return c.compliance.connect(s).callModuleFunction(lockUpCall(c), lockUp);
     },
   },
@@ -120,8 +123,7 @@ const ROWS: Row[] = [
     alsoAllowed: ["DEFAULT_ADMIN"],
     target: (c) => c.compliance,
     call: async (c, s) => {
-      const lockUp = await c.suite.modules.lockUp.getAddress();
-      if (!(await c.compliance.isModuleBound(lockUp))) await c.compliance.connect(c.accounts.owner).addModule(lockUp);
+      const lockUp = await boundLockUp(c);
       return c.compliance.connect(s).removeModule(lockUp);
     },
   },

@@ -1,10 +1,10 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { COUNTRY, TOPICS } from "../../scripts/lib/constants";
+import { TOPICS } from "../../scripts/lib/constants";
 import { claimId } from "../../scripts/lib/onchainid";
 import { reverts } from "../helpers/errors";
-import { withBalancesFixture } from "../fixtures/suite.fixture";
+import { withSecondWalletFixture } from "../fixtures/suite.fixture";
 
 /**
  * Invariants of the token under random sequences of every kind of operation, including refused ones:
@@ -15,14 +15,7 @@ import { withBalancesFixture } from "../fixtures/suite.fixture";
  */
 
 /** alice, bob, charlie verified; dave registered as alice's second wallet; eve never registered. */
-async function propertyFixture() {
-  const context = await loadFixture(withBalancesFixture);
-  const { suite, accounts, investors } = context;
-  await suite.identityRegistry
-    .connect(accounts.registrar)
-    .registerIdentity(accounts.dave.address, await investors.alice.identity.getAddress(), COUNTRY.JP);
-  return context;
-}
+const propertyFixture = withSecondWalletFixture;
 
 type Context = Awaited<ReturnType<typeof propertyFixture>>;
 

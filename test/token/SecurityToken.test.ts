@@ -4,7 +4,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { COUNTRY, ROLES, TRANSFER_CHECK } from "../../scripts/lib/constants";
 import { deployIdentity, issueClaim } from "../../scripts/lib/onchainid";
 import { createSeries } from "../../scripts/lib/suite";
-import { deploySuiteFixture, withBalancesFixture } from "../fixtures/suite.fixture";
+import { deploySuiteFixture, withBalancesFixture, withSecondWalletFixture } from "../fixtures/suite.fixture";
 
 const MAX_UINT128 = (1n << 128n) - 1n;
 
@@ -19,16 +19,6 @@ async function withLockUpFixture() {
     .connect(accounts.owner)
     .callModuleFunction(lockUp.interface.encodeFunctionData("setLockUpEnd", [end]), await lockUp.getAddress());
   return { ...context, lockUpEnd: end };
-}
-
-/** Balances plus dave registered as a second wallet of alice's identity. */
-async function withAliceSecondWalletFixture() {
-  const context = await loadFixture(withBalancesFixture);
-  const { suite, accounts, investors } = context;
-  await suite.identityRegistry
-    .connect(accounts.registrar)
-    .registerIdentity(accounts.dave.address, await investors.alice.identity.getAddress(), COUNTRY.JP);
-  return context;
 }
 
 describe("SecurityToken", () => {
@@ -534,7 +524,7 @@ describe("SecurityToken", () => {
   describe(".recoveryAddress()", () => {
     describe("when the new wallet is registered to the same identity", () => {
       it("moves balance, frozen units and wallet freeze, and freezes the lost wallet", async () => {
-        const { token, accounts, investors } = await loadFixture(withAliceSecondWalletFixture);
+        const { token, accounts, investors } = await loadFixture(withSecondWalletFixture);
         const identity = await investors.alice.identity.getAddress();
         await token.connect(accounts.agent).freezePartialTokens(accounts.alice.address, 300n);
         const tx = token.connect(accounts.agent).recoveryAddress(accounts.alice.address, accounts.dave.address, identity);
@@ -554,7 +544,7 @@ describe("SecurityToken", () => {
       });
 
       it("keeps a frozen wallet frozen on the new wallet", async () => {
-        const { token, accounts, investors } = await loadFixture(withAliceSecondWalletFixture);
+        const { token, accounts, investors } = await loadFixture(withSecondWalletFixture);
         await token.connect(accounts.agent).setAddressFrozen(accounts.alice.address, true);
         await token
           .connect(accounts.agent)
@@ -583,7 +573,7 @@ describe("SecurityToken", () => {
 
     describe("when the lost wallet is not the named identity's", () => {
       it("reverts with TokenRecoveryIdentityMismatch for the lost wallet", async () => {
-        const { token, accounts, investors } = await loadFixture(withAliceSecondWalletFixture);
+        const { token, accounts, investors } = await loadFixture(withSecondWalletFixture);
         const bobId = await investors.bob.identity.getAddress();
         const aliceId = await investors.alice.identity.getAddress();
         await expect(token.connect(accounts.agent).recoveryAddress(accounts.alice.address, accounts.dave.address, bobId))
@@ -594,7 +584,7 @@ describe("SecurityToken", () => {
 
     describe("when the lost wallet holds nothing", () => {
       it("reverts with TokenRecoveryNothingToRecover", async () => {
-        const { token, accounts, investors } = await loadFixture(withAliceSecondWalletFixture);
+        const { token, accounts, investors } = await loadFixture(withSecondWalletFixture);
         await expect(
           token
             .connect(accounts.agent)
@@ -607,7 +597,7 @@ describe("SecurityToken", () => {
 
     describe("when an address is zero", () => {
       it("reverts with TokenZeroAddress", async () => {
-        const { token, accounts, investors } = await loadFixture(withAliceSecondWalletFixture);
+        const { token, accounts, investors } = await loadFixture(withSecondWalletFixture);
         const aliceId = await investors.alice.identity.getAddress();
         await expect(
           token.connect(accounts.agent).recoveryAddress(accounts.alice.address, ethers.ZeroAddress, aliceId),
