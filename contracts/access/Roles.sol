@@ -21,4 +21,9 @@ library Roles {
     bytes32 internal constant SERIES_DEPLOYER = keccak256("kosai.role.SERIES_DEPLOYER");
     /// @notice Registers, updates and removes investor identities in an identity registry.
     bytes32 internal constant REGISTRAR_AGENT = keccak256("kosai.role.REGISTRAR_AGENT");
+    /// @notice Services a series as its paying agent: locks balances for a coupon's record, retires units
+    /// at redemption, and (on a cash token) pays entitlements out of a funder's approved balance.
+    bytes32 internal constant PAYING_AGENT = keccak256("kosai.role.PAYING_AGENT");
+    /// @notice Sets the terms an issuer fixes during a bond's life (floating coupon rates, documents).
+    bytes32 internal constant ISSUER_AGENT = keccak256("kosai.role.ISSUER_AGENT");
 }

@@ -16,7 +16,17 @@ interface ISecurityToken is IERC3643 {
         RecipientFrozen,
         InsufficientFreeBalance,
         RecipientNotVerified,
-        ComplianceRefused
+        ComplianceRefused,
+        BalancesLocked
+    }
+
+    /// @notice Whether balances may change. `RecordLocked`: a coupon's holders of record are being paid,
+    /// nothing moves until the paying agent has paid them all. `Redemption`: the series is being (or has
+    /// been) redeemed; only the paying agent's retirements move units, for good.
+    enum BalanceLock {
+        None,
+        RecordLocked,
+        Redemption
     }
 
     /// @notice A role to grant at initialization.
@@ -36,6 +46,13 @@ interface ISecurityToken is IERC3643 {
         address onchainID;
         RoleGrant[] grants;
     }
+
+    /// @notice The paying agent changed whether balances may move.
+    event BalanceLockChanged(address indexed agent, BalanceLock lock);
+    /// @notice The paying agent paid entitlements (coupon, principal) out of `funder`'s units.
+    event EntitlementsDistributed(address indexed agent, address indexed funder, uint256 recipients, uint256 total);
+    /// @notice The paying agent retired a holder's whole position at redemption, `frozen` of it frozen.
+    event UnitsRetired(address indexed agent, address indexed holder, uint256 units, uint256 frozen);
 
     /// @notice An agent moved units without the holder's signature.
     event TransferForced(address indexed agent, address indexed from, address indexed to, uint256 amount);
@@ -66,6 +83,12 @@ interface ISecurityToken is IERC3643 {
     error TokenRecoveryIdentityMismatch(address wallet, address expected, address actual);
     /// @notice Only the token's compliance may call this.
     error TokenCallerNotCompliance(address caller);
+    /// @notice Balances are locked (coupon record or redemption); nothing moves but the paying agent's work.
+    error TokenBalancesLocked(BalanceLock lock);
+    /// @notice The lock cannot change from `current` to `requested` (redemption is final).
+    error TokenBalanceLockTransition(BalanceLock current, BalanceLock requested);
+    /// @notice A batch is larger than the cap.
+    error TokenBatchTooLarge(uint256 size, uint256 max);
     /// @notice A balance or supply would exceed what an account can hold (2^128 - 1 units).
     error TokenAmountOverflow(uint256 amount);
 
@@ -90,4 +113,27 @@ interface ISecurityToken is IERC3643 {
 
     /// @notice Free (unfrozen) units of `account`.
     function freeBalanceOf(address account) external view returns (uint256);
+
+    /// @notice Whether balances may change now.
+    function balanceLock() external view returns (BalanceLock);
+
+    /// @notice Locks or unlocks balances: `RecordLocked` while a coupon's holders of record are paid,
+    /// `Redemption` when the series is redeemed (final).
+    /// @dev Requirements: caller has PAYING_AGENT; `None` <-> `RecordLocked`, or either -> `Redemption`;
+    /// `Redemption` never changes. Emits {BalanceLockChanged}.
+    function setBalanceLock(BalanceLock lock) external;
+
+    /// @notice Pays entitlements (coupons, principal) from `funder` to each recipient in one call,
+    /// spending `funder`'s allowance to the caller once for the total.
+    /// @dev Requirements: caller has PAYING_AGENT; lengths match; at most 500 recipients; the allowance
+    /// and `funder`'s free units cover the total. Recipients are holders of record paid what they are
+    /// owed: neither verification nor compliance can refuse a debt being paid, and a frozen wallet still
+    /// receives (and cannot move) its money. Emits {Transfer} per recipient and {EntitlementsDistributed}.
+    function distribute(address funder, address[] calldata recipients, uint256[] calldata amounts) external;
+
+    /// @notice Retires `holder`'s whole position (frozen units included, which are released) at redemption.
+    /// @dev Requirements: caller has PAYING_AGENT; balances locked for `Redemption`.
+    /// Emits {TokensUnfrozen} if units were frozen, {Transfer} to zero and {UnitsRetired}.
+    /// @return units retired. @return frozen how many of them were frozen.
+    function retire(address holder) external returns (uint256 units, uint256 frozen);
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {AccessControlDefaultAdminRulesUpgradeable} from "@openzeppelin/contracts-upgradeable/access/extensions/AccessControlDefaultAdminRulesUpgradeable.sol";
+import {AccessControlUpgradeable} from "@openzeppelin/contracts-upgradeable/access/AccessControlUpgradeable.sol";
 import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {Roles} from "../access/Roles.sol";
@@ -23,13 +23,17 @@ contract SecurityToken is
     IERC20Metadata,
     IERC20Errors,
     IComplianceHooksListener,
-    AccessControlDefaultAdminRulesUpgradeable
+    AccessControlUpgradeable
 {
     /// @dev Rules {_update} applies, as bits.
     uint256 private constant CHECK_PAUSE_AND_FREEZE = 1;
     uint256 private constant CHECK_VERIFIED = 2;
     uint256 private constant CHECK_COMPLIANCE = 4;
+    /// @dev The paying agent's own movements (distribution, retirement) pass a balance lock.
+    uint256 private constant PAYING_AGENT_MOVE = 8;
     uint256 private constant HOLDER_TRANSFER = CHECK_PAUSE_AND_FREEZE | CHECK_VERIFIED | CHECK_COMPLIANCE;
+    /// @notice Most recipients of one {distribute} call.
+    uint256 public constant MAX_DISTRIBUTION_BATCH = 500;
 
     struct Account {
         uint128 balance;
@@ -43,6 +47,7 @@ contract SecurityToken is
         bool paused;
         uint8 decimals;
         uint8 complianceHooks;
+        BalanceLock balanceLock;
         IIdentityRegistry identityRegistry;
         uint256 totalSupply;
         mapping(address account => Account) accounts;
@@ -65,8 +70,13 @@ contract SecurityToken is
     /// @notice Initializes a series proxy and binds it to its compliance.
     /// @param init owner, name, symbol, decimals, identity registry, compliance (not yet bound to any
     /// token), the token's ONCHAINID (may be zero) and the agent roles to grant.
-    function initialize(TokenInit calldata init) external initializer {
-        __AccessControlDefaultAdminRules_init(0, init.owner);
+    function initialize(TokenInit calldata init) external virtual initializer {
+        _initializeToken(init);
+    }
+
+    function _initializeToken(TokenInit calldata init) internal onlyInitializing {
+        __AccessControl_init();
+        _grantRole(DEFAULT_ADMIN_ROLE, init.owner);
         for (uint256 i = 0; i < init.grants.length; ++i) {
             _grantRole(init.grants[i].role, init.grants[i].account);
         }
@@ -260,6 +270,54 @@ contract SecurityToken is
         emit Unpaused(msg.sender);
     }
 
+    // ================================================================== paying agent operations
+
+    /// @inheritdoc ISecurityToken
+    function setBalanceLock(BalanceLock lock) external onlyRole(Roles.PAYING_AGENT) {
+        TokenStorage storage $ = _s();
+        BalanceLock current = $.balanceLock;
+        if (current == lock || current == BalanceLock.Redemption) revert TokenBalanceLockTransition(current, lock);
+        $.balanceLock = lock;
+        emit BalanceLockChanged(msg.sender, lock);
+    }
+
+    /// @inheritdoc ISecurityToken
+    function distribute(
+        address funder,
+        address[] calldata recipients,
+        uint256[] calldata amounts
+    ) external onlyRole(Roles.PAYING_AGENT) {
+        uint256 count = recipients.length;
+        _requireSameLength(count, amounts.length);
+        if (count > MAX_DISTRIBUTION_BATCH) revert TokenBatchTooLarge(count, MAX_DISTRIBUTION_BATCH);
+        uint256 total = 0;
+        for (uint256 i = 0; i < count; ++i) {
+            total += amounts[i];
+        }
+        _spendAllowance(funder, msg.sender, total);
+        for (uint256 i = 0; i < count; ++i) {
+            if (recipients[i] == address(0)) revert TokenZeroAddress();
+            _update(funder, recipients[i], amounts[i], PAYING_AGENT_MOVE);
+        }
+        emit EntitlementsDistributed(msg.sender, funder, count, total);
+    }
+
+    /// @inheritdoc ISecurityToken
+    function retire(address holder) external onlyRole(Roles.PAYING_AGENT) returns (uint256 units, uint256 frozen) {
+        TokenStorage storage $ = _s();
+        if ($.balanceLock != BalanceLock.Redemption)
+            revert TokenBalanceLockTransition($.balanceLock, BalanceLock.Redemption);
+        Account storage account = $.accounts[holder];
+        units = account.balance;
+        frozen = account.frozen;
+        if (frozen != 0) {
+            account.frozen = 0;
+            emit TokensUnfrozen(holder, frozen);
+        }
+        if (units != 0) _update(holder, address(0), units, PAYING_AGENT_MOVE);
+        emit UnitsRetired(msg.sender, holder, units, frozen);
+    }
+
     // ================================================================== owner operations
 
     /// @inheritdoc IERC3643
@@ -326,6 +384,7 @@ contract SecurityToken is
         TokenStorage storage $ = _s();
         if (from == address(0) || to == address(0)) return (TransferCheck.ZeroAddress, address(0));
         if ($.paused) return (TransferCheck.Paused, address(0));
+        if ($.balanceLock != BalanceLock.None) return (TransferCheck.BalancesLocked, address(0));
         Account memory sender = $.accounts[from];
         if (sender.walletFrozen) return (TransferCheck.SenderFrozen, address(0));
         if ($.accounts[to].walletFrozen) return (TransferCheck.RecipientFrozen, address(0));
@@ -367,8 +426,13 @@ contract SecurityToken is
     }
 
     /// @notice Units held by `account`, frozen ones included.
-    function balanceOf(address account) external view returns (uint256) {
+    function balanceOf(address account) public view returns (uint256) {
         return _s().accounts[account].balance;
+    }
+
+    /// @inheritdoc ISecurityToken
+    function balanceLock() external view returns (BalanceLock) {
+        return _s().balanceLock;
     }
 
     /// @inheritdoc ISecurityToken
@@ -430,6 +494,8 @@ contract SecurityToken is
         // Holder transfers never mint or burn; nothing moves between two zero addresses.
         if ((from == address(0) || to == address(0)) && (holderRules || from == to)) revert TokenZeroAddress();
         if (holderRules && $.paused) revert TokenPaused();
+        BalanceLock lock = $.balanceLock;
+        if (lock != BalanceLock.None && checks & PAYING_AGENT_MOVE == 0) revert TokenBalancesLocked(lock);
         if (amount > type(uint128).max) revert TokenAmountOverflow(amount);
 
         Account storage sender = $.accounts[from];

@@ -23,7 +23,7 @@ describe("SeriesFactory", () => {
         expect(await token.identityRegistry()).to.equal(await suite.identityRegistry.getAddress());
         expect(await compliance.getTokenBound()).to.equal(token.target);
         expect(await token.compliance()).to.equal(compliance.target);
-        expect(await token.owner()).to.equal(accounts.owner.address);
+        expect(await token.hasRole(await token.DEFAULT_ADMIN_ROLE(), accounts.owner.address)).to.equal(true);
         expect(await compliance.owner()).to.equal(accounts.owner.address);
         expect(await token.isAgent(accounts.agent.address)).to.equal(true);
         expect(await compliance.hasRole(ROLES.COMPLIANCE_AGENT, accounts.registrar.address)).to.equal(true);

@@ -730,12 +730,18 @@ describe("SecurityToken", () => {
         .withArgs(accounts.outsider.address);
     });
 
-    it("the owner is the default admin (two-step transfer)", async () => {
+    it("the owner is the default admin, handed over in two steps (grant, then the new admin revokes the old)", async () => {
       const { token, accounts } = await loadFixture(deploySuiteFixture);
-      expect(await token.owner()).to.equal(accounts.owner.address);
-      await token.connect(accounts.owner).beginDefaultAdminTransfer(accounts.outsider.address);
-      await token.connect(accounts.outsider).acceptDefaultAdminTransfer();
-      expect(await token.owner()).to.equal(accounts.outsider.address);
+      const admin = await token.DEFAULT_ADMIN_ROLE();
+      expect(await token.hasRole(admin, accounts.owner.address)).to.equal(true);
+      await expect(token.connect(accounts.owner).grantRole(admin, accounts.outsider.address))
+        .to.emit(token, "RoleGranted")
+        .withArgs(admin, accounts.outsider.address, accounts.owner.address);
+      await token.connect(accounts.outsider).revokeRole(admin, accounts.owner.address);
+      expect(await token.hasRole(admin, accounts.owner.address)).to.equal(false);
+      await expect(token.connect(accounts.owner).setName("x"))
+        .to.be.revertedWithCustomError(token, "AccessControlUnauthorizedAccount")
+        .withArgs(accounts.owner.address, admin);
     });
   });
 
