@@ -31,6 +31,30 @@ export const TOPICS = {
   ADULT: 20n,
 } as const;
 
+/**
+ * Area claim topics of resident-participation municipal bonds, identical to ResidentAreaModule.sol:
+ * base + the 6-digit local government code (check digit included), e.g. "resides in Shinjuku-ku (131041)"
+ * is topic 100131041 and "works or has an office there" is 200131041.
+ */
+export const RESIDENCE_TOPIC_BASE = 100_000_000n;
+export const WORKPLACE_TOPIC_BASE = 200_000_000n;
+
+function areaTopic(base: bigint, code: number | bigint): bigint {
+  const value = BigInt(code);
+  if (value < 0n || value > 999_999n) throw new RangeError(`not a 6-digit local government code: ${code}`);
+  return base + value;
+}
+
+/** The claim topic "resides in the local government `code`" (e.g. 131041 -> 100131041). */
+export function residenceTopic(code: number | bigint): bigint {
+  return areaTopic(RESIDENCE_TOPIC_BASE, code);
+}
+
+/** The claim topic "works (or has an office) in the local government `code`" (e.g. 131041 -> 200131041). */
+export function workplaceTopic(code: number | bigint): bigint {
+  return areaTopic(WORKPLACE_TOPIC_BASE, code);
+}
+
 /** ISO 3166-1 numeric country codes. */
 export const COUNTRY = { JP: 392, US: 840, GB: 826, SG: 702, KP: 408 } as const;
 

@@ -9,6 +9,7 @@ import type {
   CountryAllowModule,
   CountryBlockModule,
   DenominationModule,
+  IdentityMinimumHoldingModule,
   IdentityRegistry,
   IdentityRegistryStorage,
   Identity,
@@ -16,6 +17,7 @@ import type {
   MaxBalanceModule,
   MaxHoldersModule,
   ModularCompliance,
+  ResidentAreaModule,
   SecurityToken,
   SeriesFactory,
   SupplyCapModule,
@@ -41,6 +43,8 @@ export interface Suite {
     lockUp: LockUpModule;
     eligibility: ClaimEligibilityModule;
     denomination: DenominationModule;
+    residentArea: ResidentAreaModule;
+    minimumHolding: IdentityMinimumHoldingModule;
   };
 }
 
@@ -107,6 +111,8 @@ export async function deploySuite(owner: Signer, registrar: Signer = owner): Pro
     lockUp: await deploy<LockUpModule>("LockUpModule", owner),
     eligibility: await deploy<ClaimEligibilityModule>("ClaimEligibilityModule", owner),
     denomination: await deploy<DenominationModule>("DenominationModule", owner),
+    residentArea: await deploy<ResidentAreaModule>("ResidentAreaModule", owner),
+    minimumHolding: await deploy<IdentityMinimumHoldingModule>("IdentityMinimumHoldingModule", owner),
   };
   const identityAuthority = await deployIdentityAuthority(owner);
   return { identityAuthority, identityStorage, topicsRegistry, issuersRegistry, identityRegistry, factory, modules };

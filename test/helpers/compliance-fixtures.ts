@@ -1,7 +1,7 @@
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import type { BaseContract, ContractTransactionResponse, Interface, Signer } from "ethers";
-import { COUNTRY, ROLES, TOPICS } from "../../scripts/lib/constants";
+import { COUNTRY, ROLES, TOPICS, residenceTopic, workplaceTopic } from "../../scripts/lib/constants";
 import { createSeries } from "../../scripts/lib/suite";
 import { deploySuiteFixture } from "../fixtures/suite.fixture";
 import type { ModularCompliance } from "../../typechain-types";
@@ -19,6 +19,8 @@ import type { ModularCompliance } from "../../typechain-types";
 export const JGB_UNIT = 50_000n;
 /** A resident-participation bond: ¥5,000,000 cap per person. */
 export const RESIDENT_CAP_PER_PERSON = 5_000_000n;
+/** A resident-participation bond: ¥100,000 minimum per person. */
+export const RESIDENT_MINIMUM_PER_PERSON = 100_000n;
 /** A resident-participation bond: ¥1bn issue size. */
 export const RESIDENT_ISSUE_SIZE = 1_000_000_000n;
 
@@ -297,4 +299,47 @@ export async function withConfiguredSeriesFixture() {
     ],
   });
   return { ...context, configured, lockUpEnd };
+}
+
+/** Local government codes (with check digit) used by the resident-area tests. */
+export const AREA = { SHINJUKU: 131041, OSAKA_CITY: 271004 } as const;
+
+/**
+ * ResidentAreaModule on the series: residents and workers of Shinjuku-ku (131041) who are adults (ADULT
+ * claim). The KYC provider is trusted for KYC, ADULT and the residence and workplace topics of Shinjuku-ku
+ * and Osaka city; nobody holds any of those claims yet. Alice holds ¥1,000,000, minted before the module
+ * was added.
+ */
+export async function withResidentAreaModuleFixture() {
+  const context = await loadFixture(complianceBaseFixture);
+  const { compliance, accounts, suite, token, kyc } = context;
+  await token.connect(accounts.agent).mint(accounts.alice.address, 1_000_000n);
+  await suite.issuersRegistry
+    .connect(accounts.owner)
+    .updateIssuerClaimTopics(await kyc.issuer.getAddress(), [
+      TOPICS.KYC,
+      TOPICS.ADULT,
+      residenceTopic(AREA.SHINJUKU),
+      workplaceTopic(AREA.SHINJUKU),
+      residenceTopic(AREA.OSAKA_CITY),
+      workplaceTopic(AREA.OSAKA_CITY),
+    ]);
+  const module = suite.modules.residentArea;
+  await compliance.connect(accounts.owner).addModule(module);
+  await configureModule(compliance, accounts.owner, module, "setArea", [AREA.SHINJUKU, TOPICS.ADULT]);
+  return { ...context, module };
+}
+
+/**
+ * IdentityMinimumHoldingModule on the series with the resident-participation minimum (¥100,000 per
+ * person), and dave registered as a second wallet of alice's identity. Nothing minted.
+ */
+export async function withMinimumHoldingModuleFixture() {
+  const context = await loadFixture(complianceBaseFixture);
+  const { compliance, accounts, suite } = context;
+  const module = suite.modules.minimumHolding;
+  await compliance.connect(accounts.owner).addModule(module);
+  await configureModule(compliance, accounts.owner, module, "setMinimumHolding", [RESIDENT_MINIMUM_PER_PERSON]);
+  await registerDaveAsAliceSecondWallet(context);
+  return { ...context, module };
 }
