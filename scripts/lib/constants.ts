@@ -10,6 +10,9 @@ export const ROLES = {
   COMPLIANCE_AGENT: keccak256(toUtf8Bytes("kosai.role.COMPLIANCE_AGENT")),
   SERIES_DEPLOYER: keccak256(toUtf8Bytes("kosai.role.SERIES_DEPLOYER")),
   REGISTRAR_AGENT: keccak256(toUtf8Bytes("kosai.role.REGISTRAR_AGENT")),
+  PAYING_AGENT: keccak256(toUtf8Bytes("kosai.role.PAYING_AGENT")),
+  ISSUER_AGENT: keccak256(toUtf8Bytes("kosai.role.ISSUER_AGENT")),
+  INDEX_AGENT: keccak256(toUtf8Bytes("kosai.role.INDEX_AGENT")),
   DEFAULT_ADMIN: "0x0000000000000000000000000000000000000000000000000000000000000000",
 } as const;
 
@@ -72,4 +75,24 @@ export const TRANSFER_CHECK = [
   "InsufficientFreeBalance",
   "RecipientNotVerified",
   "ComplianceRefused",
+  "BalancesLocked",
 ] as const;
+
+/** Bond kinds, identical to IBondToken.BondKind. */
+export const BOND_KIND = {
+  FixedRateJgb: 0,
+  DiscountBill: 1,
+  InflationIndexedJgb: 2,
+  RetailFixedJgb: 3,
+  RetailFloatingJgb: 4,
+  MunicipalPublic: 5,
+  MunicipalJoint: 6,
+  MunicipalResident: 7,
+} as const;
+export type BondKindName = keyof typeof BOND_KIND;
+
+/** Balance locks, identical to ISecurityToken.BalanceLock. */
+export const BALANCE_LOCK = { None: 0, RecordLocked: 1, Redemption: 2 } as const;
+
+/** Payment runs, identical to IPayingAgent.RunKind. */
+export const RUN_KIND = { None: 0, Coupon: 1, Redemption: 2 } as const;

@@ -54,14 +54,14 @@ export interface Series {
   compliance: ModularCompliance;
 }
 
-async function deploy<T>(name: string, signer: Signer, ...args: unknown[]): Promise<T> {
+export async function deploy<T>(name: string, signer: Signer, ...args: unknown[]): Promise<T> {
   const factory = await ethers.getContractFactory(name, signer);
   const contract = await factory.deploy(...args);
   await contract.waitForDeployment();
   return contract as unknown as T;
 }
 
-async function send(tx: Promise<{ wait(): Promise<ContractTransactionReceipt | null> }>) {
+export async function send(tx: Promise<{ wait(): Promise<ContractTransactionReceipt | null> }>) {
   const receipt = await (await tx).wait();
   if (receipt === null) throw new Error("transaction dropped");
   return receipt;
