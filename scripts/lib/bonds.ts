@@ -1,6 +1,13 @@
 import { type ContractTransactionReceipt, type Signer } from "ethers";
 import { ethers } from "hardhat";
-import type { BondFactory, BondToken, CpiFeed, ModularCompliance, PayingAgent, SecurityToken } from "../../typechain-types";
+import type {
+  BondFactory,
+  BondToken,
+  CpiFeed,
+  ModularCompliance,
+  PayingAgent,
+  SecurityToken,
+} from "../../typechain-types";
 import type { IBondFactory } from "../../typechain-types/contracts/bond/BondFactory";
 import { BOND_KIND, type BondKindName, ROLES, TOKEN_AGENT_ROLES } from "./constants";
 import { type Day } from "./calendar";
