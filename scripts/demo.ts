@@ -95,7 +95,7 @@ async function main() {
     `${await bond.name()}  ISIN ${await bond.isin()}  token ${bondAddress}  (${receipt.gasUsed.toLocaleString("en-US")} gas)`,
   );
   line(
-    `coupon 1.2% a year, semi-annual; face unit ${YEN(await bond.denomination())}; issue ${formatDate(today)}, maturity ${formatDate(maturity)}`,
+    `coupon 1.2% a year, semi-annual; face unit ${YEN(await bond.denomination())}; interest from ${formatDate(interestStart)}, issue ${formatDate(today)}, maturity ${formatDate(maturity)}`,
   );
   const dates = await bond.couponDates();
   const shown = dates
