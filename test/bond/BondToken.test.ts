@@ -77,7 +77,6 @@ describe("BondToken", () => {
           const c = await loadFixture(everyKindFixture);
           const { bond } = c.series[kind];
           const options = c.optionsOf(kind);
-          const terms = bondTerms(options, await c.market.cash.getAddress());
           expect(await bond.isin()).to.equal(ISINS[kind]);
           expect(await bond.name()).to.equal(options.name);
           expect(await bond.symbol()).to.equal(options.symbol);

@@ -56,7 +56,11 @@ export const UNITS: Record<BondKindName, bigint> = {
 };
 
 /** Resident-participation rules of the resident bond (DOMAIN.md: ¥100,000 minimum, ¥5,000,000 cap). */
-export const RESIDENT_RULES = { adultTopic: TOPICS.ADULT, minimumHolding: 100_000n, maximumHolding: 5_000_000n };
+export const RESIDENT_RULES: { adultTopic: bigint; minimumHolding: bigint; maximumHolding: bigint } = {
+  adultTopic: TOPICS.ADULT,
+  minimumHolding: 100_000n,
+  maximumHolding: 5_000_000n,
+};
 /** Reference CPI at issue of the JGBi (3 implied decimals: 104.123). */
 export const BASE_CPI = 104_123n;
 /** The joint issue: lead Sapporo, then Yokohama and Osaka city, ¥10bn each. */
