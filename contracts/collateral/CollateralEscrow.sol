@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {IBondToken} from "../bond/IBondToken.sol";
 import {JstDate} from "../bond/lib/JstDate.sol";
@@ -40,15 +41,15 @@ contract CollateralEscrow is ICollateralEscrow, IPledgeAgent, AccessControlDefau
     IPriceFeed private immutable _prices;
     address private _payingAgent;
 
-    mapping(address securedParty => Policy) private _policies;
+    mapping(address securedParty => Policy policy) private _policies;
     mapping(address securedParty => mapping(uint8 haircutClass => uint16[6] factors)) private _haircuts;
     mapping(address securedParty => mapping(address series => SeriesInfo)) private _eligible;
-    mapping(bytes32 id => Account) private _accounts;
+    mapping(bytes32 id => Account account) private _accounts;
     mapping(bytes32 id => address[] series) private _series;
     mapping(bytes32 id => mapping(address series => uint256 units)) private _units;
     mapping(address wallet => bytes32[] ids) private _accountsOfWallet;
     mapping(address wallet => mapping(address securedParty => bytes32 id)) private _accountIds;
-    mapping(uint256 saleId => Sale) private _sales;
+    mapping(uint256 saleId => Sale sale) private _sales;
     uint256 private _nextSaleId;
 
     /// @param owner_ the admin (sets the paying agent).
@@ -110,6 +111,9 @@ contract CollateralEscrow is ICollateralEscrow, IPledgeAgent, AccessControlDefau
             bytes32[] storage ids = _accountsOfWallet[pledgor];
             if (ids.length >= MAX_ACCOUNTS_PER_PLEDGOR) revert EscrowTooManyAccounts(pledgor, MAX_ACCOUNTS_PER_PLEDGOR);
             id = keccak256(abi.encode(identity, msg.sender));
+            // One account per identity: another wallet of it (e.g. one lost and recovered) cannot take it over.
+            address holder = _accounts[id].pledgor;
+            if (holder != address(0)) revert EscrowAccountHeldByOtherWallet(id, holder);
             ids.push(id);
             _accountIds[pledgor][msg.sender] = id;
             _accounts[id].pledgor = pledgor;
@@ -119,7 +123,7 @@ contract CollateralEscrow is ICollateralEscrow, IPledgeAgent, AccessControlDefau
         Status status = account.status;
         if (status == Status.Defaulted) revert EscrowAccountStatus(id, status);
         if (status == Status.None || status == Status.Closed) account.status = Status.Active;
-        account.requirement = uint128(requirement);
+        account.requirement = SafeCast.toUint128(requirement);
         emit RequirementSet(id, pledgor, msg.sender, requirement);
         if (status == Status.Called) _endCallIfMet(id, account);
     }
@@ -332,13 +336,12 @@ contract CollateralEscrow is ICollateralEscrow, IPledgeAgent, AccessControlDefau
     /// @inheritdoc IPledgeAgent
     function onPledgorRecovered(address lostWallet, address newWallet, uint256) external {
         bytes32[] storage ids = _accountsOfWallet[lostWallet];
-        bool found = false;
-        for (uint256 i = 0; i < ids.length; ++i) {
-            if (_units[ids[i]][msg.sender] != 0) found = true;
-        }
-        // Only a series with units pledged by the lost wallet here can re-point its accounts.
-        if (!found) revert EscrowUnknownPledge(msg.sender, lostWallet);
         bytes32[] storage moved = _accountsOfWallet[newWallet];
+        // Only a series with units pledged here by this pledgor can re-point its accounts. The accounts may
+        // already be the new wallet's: the recovery of another pledged series re-pointed them first.
+        if (!_holdsSeries(ids, msg.sender) && !_holdsSeries(moved, msg.sender)) {
+            revert EscrowUnknownPledge(msg.sender, lostWallet);
+        }
         if (moved.length + ids.length > MAX_ACCOUNTS_PER_PLEDGOR) {
             revert EscrowTooManyAccounts(newWallet, MAX_ACCOUNTS_PER_PLEDGOR);
         }
@@ -403,13 +406,18 @@ contract CollateralEscrow is ICollateralEscrow, IPledgeAgent, AccessControlDefau
         if (!info.eligible) return 0;
         uint32 today = JstDate.dayOf(block.timestamp);
         if (today >= info.maturityDay) return 0;
-        uint256 residualDays = info.maturityDay - today;
+        // Residual maturity in whole calendar years, rounded up: the least n with maturity <= today + n years
+        // (a new 5-year bond is "<= 5y" whatever the leap days in between).
+        (uint256 thisYear, , ) = JstDate.toCivil(today);
+        (uint256 maturityYear, , ) = JstDate.toCivil(info.maturityDay);
+        uint256 residualYears = maturityYear - thisYear;
+        if (residualYears == 0 || info.maturityDay > JstDate.addMonths(today, 12 * residualYears)) ++residualYears;
         uint256 bucket;
-        if (residualDays <= 365) bucket = 0;
-        else if (residualDays <= 5 * 365 + 1) bucket = 1;
-        else if (residualDays <= 10 * 365 + 2) bucket = 2;
-        else if (residualDays <= 20 * 365 + 5) bucket = 3;
-        else if (residualDays <= 30 * 365 + 7) bucket = 4;
+        if (residualYears <= 1) bucket = 0;
+        else if (residualYears <= 5) bucket = 1;
+        else if (residualYears <= 10) bucket = 2;
+        else if (residualYears <= 20) bucket = 3;
+        else if (residualYears <= 30) bucket = 4;
         else bucket = 5;
         uint16 custom = _haircuts[securedParty][info.haircutClass][bucket];
         return custom != 0 ? custom : _referenceFactor(info.haircutClass, bucket);
@@ -487,6 +495,14 @@ contract CollateralEscrow is ICollateralEscrow, IPledgeAgent, AccessControlDefau
     function _releaseUnits(bytes32 id, address series, uint256 units) private {
         _debitUnits(id, series, units);
         ISecurityToken(series).releasePledge(_accounts[id].pledgor, units);
+    }
+
+    /// @dev Whether one of the accounts `ids` (at most MAX_ACCOUNTS_PER_PLEDGOR) holds units of `series`.
+    function _holdsSeries(bytes32[] storage ids, address series) private view returns (bool) {
+        for (uint256 i = 0; i < ids.length; ++i) {
+            if (_units[ids[i]][series] != 0) return true;
+        }
+        return false;
     }
 
     function _checkedUnits(bytes32 id, address series, uint256 units) private view returns (uint256 held) {

@@ -113,6 +113,7 @@ interface ICollateralEscrow {
     error EscrowPledgorNotRegistered(address pledgor);
     error EscrowPledgorNotVerified(address pledgor);
     error EscrowUnknownAccount(address pledgor, address securedParty);
+    error EscrowAccountHeldByOtherWallet(bytes32 account, address wallet);
     error EscrowAccountStatus(bytes32 account, Status status);
     error EscrowIneligibleSeries(address securedParty, address series);
     error EscrowZeroAmount();
@@ -149,7 +150,8 @@ interface ICollateralEscrow {
     function setEligible(address series, bool eligible) external;
 
     /// @notice Sets the margin requirement (yen) of the caller's account with `pledgor`, opening it.
-    /// @dev Requirements: a policy; pledgor registered; account not in default. Emits {RequirementSet}.
+    /// @dev Requirements: a policy; pledgor registered; account not in default; the identity's account with
+    /// the caller, if any, held by this wallet. Emits {RequirementSet}.
     function setRequirement(address pledgor, uint256 requirement) external;
 
     /// @notice Pledges `units` of the caller's `series` to `securedParty`.
