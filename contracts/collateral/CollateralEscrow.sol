@@ -4,7 +4,7 @@ pragma solidity 0.8.30;
 import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IBondToken} from "../bond/IBondToken.sol";
 import {JstDate} from "../bond/lib/JstDate.sol";
 import {IIdentityRegistry} from "../identity/IIdentityRegistry.sol";
@@ -19,7 +19,7 @@ import {IPriceFeed} from "./IPriceFeed.sol";
 /// its pledgor's wallet, marked pledged on its series, until released, redeemed or enforced.
 /// @dev The escrow is the pledge agent of every eligible series and a verified holder of the cash token.
 /// Accounts are keyed by (pledgor identity, secured party); a pledgor's wallet recovery re-points them.
-contract CollateralEscrow is ICollateralEscrow, IPledgeAgent, AccessControlDefaultAdminRules, ReentrancyGuard {
+contract CollateralEscrow is ICollateralEscrow, IPledgeAgent, AccessControlDefaultAdminRules, ReentrancyGuardTransient {
     /// @notice Most series in one account.
     uint256 public constant MAX_SERIES = 16;
     /// @notice Most accounts (secured parties) per pledgor wallet.
@@ -29,6 +29,14 @@ contract CollateralEscrow is ICollateralEscrow, IPledgeAgent, AccessControlDefau
 
     uint256 private constant PRICE_SCALE = 100 * 1e6; // price is yen per ¥100 face, 6 decimals
     uint256 private constant BPS = 10_000;
+    /// @dev The reference table of {_referenceFactor}, one byte per factor (%), lowest byte first: JGB 99, 99,
+    /// 98, 97, 96, 94; JGBi 95, 95, 94, 94, 94, 94; municipal 98, 98, 97, 96, 95, 93; corporate 97, 97, 96, 95,
+    /// 94, 92.
+    uint256 private constant REFERENCE_PERCENT =
+        (99 | (99 << 8) | (98 << 16) | (97 << 24) | (96 << 32) | (94 << 40)) |
+            ((95 | (95 << 8) | (94 << 16) | (94 << 24) | (94 << 32) | (94 << 40)) << 48) |
+            ((98 | (98 << 8) | (97 << 16) | (96 << 24) | (95 << 32) | (93 << 40)) << 96) |
+            ((97 | (97 << 8) | (96 << 16) | (95 << 24) | (94 << 32) | (92 << 40)) << 144);
 
     struct SeriesInfo {
         bool eligible;
@@ -72,7 +80,10 @@ contract CollateralEscrow is ICollateralEscrow, IPledgeAgent, AccessControlDefau
 
     /// @inheritdoc ICollateralEscrow
     function setPolicy(uint32 maxPriceAge, bool cashAllowed) external {
-        _policies[msg.sender] = Policy({set: true, cashAllowed: cashAllowed, maxPriceAge: maxPriceAge});
+        Policy storage policy = _policies[msg.sender];
+        policy.set = true;
+        policy.cashAllowed = cashAllowed;
+        policy.maxPriceAge = maxPriceAge;
         emit PolicySet(msg.sender, maxPriceAge, cashAllowed);
     }
 
@@ -84,6 +95,7 @@ contract CollateralEscrow is ICollateralEscrow, IPledgeAgent, AccessControlDefau
             if (factors[i] == 0 || factors[i] > BPS) revert EscrowBadHaircuts(haircutClass);
         }
         _haircuts[msg.sender][haircutClass] = factors;
+        _policies[msg.sender].customHaircuts |= uint8(1 << haircutClass);
         emit HaircutsSet(msg.sender, haircutClass, factors);
     }
 
@@ -407,11 +419,14 @@ contract CollateralEscrow is ICollateralEscrow, IPledgeAgent, AccessControlDefau
         uint32 today = JstDate.dayOf(block.timestamp);
         if (today >= info.maturityDay) return 0;
         // Residual maturity in whole calendar years, rounded up: the least n with maturity <= today + n years
-        // (a new 5-year bond is "<= 5y" whatever the leap days in between).
-        (uint256 thisYear, , ) = JstDate.toCivil(today);
-        (uint256 maturityYear, , ) = JstDate.toCivil(info.maturityDay);
-        uint256 residualYears = maturityYear - thisYear;
-        if (residualYears == 0 || info.maturityDay > JstDate.addMonths(today, 12 * residualYears)) ++residualYears;
+        // (a new 5-year bond is "<= 5y" whatever the leap days in between; 29 February + n years is 28
+        // February in a common year).
+        (uint256 year, uint256 month, uint256 dayOfMonth) = JstDate.toCivil(today);
+        (uint256 maturityYear, uint256 maturityMonth, uint256 maturityDayOfMonth) = JstDate.toCivil(info.maturityDay);
+        uint256 residualYears = maturityYear - year;
+        if (month == 2 && dayOfMonth == 29 && !JstDate.isLeapYear(maturityYear)) dayOfMonth = 28;
+        if (residualYears == 0 || maturityMonth > month || (maturityMonth == month && maturityDayOfMonth > dayOfMonth))
+            ++residualYears;
         uint256 bucket;
         if (residualYears <= 1) bucket = 0;
         else if (residualYears <= 5) bucket = 1;
@@ -419,8 +434,11 @@ contract CollateralEscrow is ICollateralEscrow, IPledgeAgent, AccessControlDefau
         else if (residualYears <= 20) bucket = 3;
         else if (residualYears <= 30) bucket = 4;
         else bucket = 5;
-        uint16 custom = _haircuts[securedParty][info.haircutClass][bucket];
-        return custom != 0 ? custom : _referenceFactor(info.haircutClass, bucket);
+        // Custom factors are read only for a class the secured party replaced (its policy slot is warm).
+        if (_policies[securedParty].customHaircuts & (1 << info.haircutClass) == 0) {
+            return _referenceFactor(info.haircutClass, bucket);
+        }
+        return _haircuts[securedParty][info.haircutClass][bucket];
     }
 
     /// @notice The escrow's cash token, identity registry, price feed and paying agent.
@@ -435,13 +453,8 @@ contract CollateralEscrow is ICollateralEscrow, IPledgeAgent, AccessControlDefau
     /// T-bills 99 (≤5y), 98, 97, 96, 94; JGBi 95, 95, 94; municipal 98, 98, 97, 96, 95, 93; corporate
     /// 97, 97, 96, 95, 94, 92. Where a class lists fewer buckets, the last listed applies to longer ones.
     function _referenceFactor(uint8 haircutClass, uint256 bucket) private pure returns (uint256) {
-        uint16[6][4] memory table = [
-            [uint16(9900), 9900, 9800, 9700, 9600, 9400],
-            [uint16(9500), 9500, 9400, 9400, 9400, 9400],
-            [uint16(9800), 9800, 9700, 9600, 9500, 9300],
-            [uint16(9700), 9700, 9600, 9500, 9400, 9200]
-        ];
-        return table[haircutClass][bucket];
+        // One byte per (class, bucket), in whole percent: byte 6 * class + bucket.
+        return ((REFERENCE_PERCENT >> (8 * (6 * uint256(haircutClass) + bucket))) & 0xff) * 100;
     }
 
     function _classOf(IBondToken.BondKind kind) private pure returns (uint8) {

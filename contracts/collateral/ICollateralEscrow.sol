@@ -36,10 +36,12 @@ interface ICollateralEscrow {
     /// @notice A secured party's policy.
     /// @param maxPriceAge the oldest price (seconds) that still counts; older values the series at zero.
     /// @param cashAllowed whether cash tokens count as collateral.
+    /// @param customHaircuts bit c set once the secured party replaced the factors of haircut class c.
     struct Policy {
         bool set;
         bool cashAllowed;
         uint32 maxPriceAge;
+        uint8 customHaircuts;
     }
 
     /// @notice A collateral sale on enforcement, awaiting its buyer.

@@ -157,6 +157,8 @@ describe("CollateralEscrow", () => {
       expect(await escrow.haircutOf(jscc.address, j)).to.equal(CUSTOM[years]);
       expect(await escrow.haircutOf(lender.address, j)).to.equal(before);
       expect(await escrow.haircutOf(jscc.address, m)).to.equal(muniFactor);
+      await escrow.connect(jscc).setPolicy(3600, false); // a new policy keeps the custom factors
+      expect(await escrow.haircutOf(jscc.address, j)).to.equal(CUSTOM[years]);
     });
 
     it("reverts with EscrowNoPolicy without a policy", async () => {
