@@ -631,11 +631,14 @@ describe("PayingAgent", () => {
         });
       });
 
-      it("pays a frozen wallet and a holder with frozen units on all their units", async () => {
+      it("pays a frozen wallet and holders with frozen or pledged units on all their units", async () => {
         const { market, bond, accounts } = await loadFixture(withBondHoldersFixture);
         await bond.connect(accounts.agent).setAddressFrozen(accounts.bob.address, true);
         await bond.connect(accounts.agent).freezePartialTokens(accounts.alice.address, 4_000_000n);
         await market.cash.connect(accounts.bank).setAddressFrozen(accounts.carol.address, true);
+        // carol pledged 1m as collateral (eve stands in for the collateral escrow)
+        await bond.connect(accounts.owner).setPledgeAgent(accounts.eve.address);
+        await bond.connect(accounts.eve).pledge(accounts.carol.address, 1_000_000n);
         await travelTo(await paymentDay(bond, 0));
         const address = await bond.getAddress();
         await market.payingAgent.connect(accounts.owner).openCoupon(address, 0);
@@ -649,6 +652,8 @@ describe("PayingAgent", () => {
         expect(await market.cash.getFrozenTokens(accounts.alice.address)).to.equal(0n);
         expect(await bond.getFrozenTokens(accounts.alice.address)).to.equal(4_000_000n);
         expect(await bond.isFrozen(accounts.bob.address)).to.equal(true);
+        expect(await bond.pledgedOf(accounts.carol.address)).to.equal(1_000_000n);
+        expect(await market.cash.balanceOf(accounts.eve.address)).to.equal(0n);
       });
 
       it("skips a listed address that holds nothing", async () => {
@@ -744,8 +749,10 @@ describe("PayingAgent", () => {
           expect(await bond.balanceOf(holder)).to.equal(0n);
           await expect(tx).to.emit(bond, "Transfer").withArgs(holder, ethers.ZeroAddress, face);
         }
-        await expect(tx).to.emit(bond, "UnitsRetired").withArgs(agent, accounts.alice.address, ALICE_FACE, 1_000_000n);
-        await expect(tx).to.emit(bond, "UnitsRetired").withArgs(agent, accounts.carol.address, CAROL_FACE, 0n);
+        await expect(tx)
+          .to.emit(bond, "UnitsRetired")
+          .withArgs(agent, accounts.alice.address, ALICE_FACE, 1_000_000n, 0n);
+        await expect(tx).to.emit(bond, "UnitsRetired").withArgs(agent, accounts.carol.address, CAROL_FACE, 0n, 0n);
         expect(await bond.getFrozenTokens(accounts.alice.address)).to.equal(0n);
       });
 
