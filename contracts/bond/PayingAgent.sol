@@ -165,6 +165,8 @@ contract PayingAgent is IPayingAgent, AccessControlDefaultAdminRules, Reentrancy
             revert PayingAgentEarlyRedemptionNotAllowed(bond, bondKind);
         }
         _requireNoRun(bond);
+        // A frozen wallet cannot turn its units into cash (the burn below checks frozen units only).
+        if (series.isFrozen(msg.sender)) revert ISecurityToken.TokenWalletFrozen(msg.sender);
         uint256 unit = series.denomination();
         if (face == 0 || face % unit != 0) revert PayingAgentBadFace(face, unit);
         (, uint32 issue, ) = series.scheduleDays();
@@ -232,8 +234,9 @@ contract PayingAgent is IPayingAgent, AccessControlDefaultAdminRules, Reentrancy
         if (day < start) revert PayingAgentSettlementBeforeInterestStart(start, day);
         uint64[] memory dates = series.couponDates();
         uint256 period = 0;
-        // The period is the first whose scheduled date is on or after the settlement day.
-        while (period < dates.length && uint32(dates[period] >> 32) < day) {
+        // The period is the first whose scheduled date is after the settlement day: settlement on a coupon
+        // date accrues nothing (days run from the last coupon date, exclusive, to settlement, inclusive).
+        while (period < dates.length && uint32(dates[period] >> 32) <= day) {
             start = uint32(dates[period] >> 32);
             ++period;
         }
@@ -300,8 +303,14 @@ contract PayingAgent is IPayingAgent, AccessControlDefaultAdminRules, Reentrancy
         uint256 face;
         uint256 frozen = 0;
         uint256 pledged = 0;
-        if (b.redemption) (face, frozen, pledged) = b.series.retire(holder);
-        else face = b.series.balanceOf(holder);
+        if (b.redemption) {
+            (face, frozen, pledged) = b.series.retire(holder);
+            // Every unit of a frozen wallet is frozen: so is its principal (but that of pledged units,
+            // which goes to the pledge agent).
+            if (b.series.isFrozen(holder)) frozen = face - pledged;
+        } else {
+            face = b.series.balanceOf(holder);
+        }
         if (face == 0) return;
         uint256 amount = BondMath.proRata(b.facePaid, face, b.numerator, b.denominator);
         if (pledged != 0) {
