@@ -108,7 +108,8 @@ interface IPayingAgent {
 
     /// @notice Redeems `face` of the caller's retail JGBs early: face plus accrued interest, minus the two
     /// coupons paid most recently (gross).
-    /// @dev Requirements: retail series; one year after issue; no run in progress; whole units.
+    /// @dev Requirements: retail series; one year after issue; no run in progress; whole units; the
+    /// caller's wallet not frozen (frozen holdings are not turned into free cash).
     /// Emits {EarlyRedemption}.
     function redeemEarly(address bond, uint256 face) external;
 
