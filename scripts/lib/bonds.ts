@@ -88,6 +88,8 @@ export interface BondOptions {
   couponFrequency?: CouponFrequency | 0;
   /** Named first coupon date; by default the first regular date after issue. */
   firstCouponDate?: Day;
+  /** Day of the month coupons fall on (clamped to month ends); by default maturity's. */
+  couponDay?: number;
   /** Face unit in yen; defaults to the kind's (JGB and T-bill 50,000, JGBi and joint 100,000, retail 10,000). */
   denomination?: bigint;
   issueVolume: bigint;
@@ -138,6 +140,7 @@ export function bondTerms(options: BondOptions, currency: string): IBondFactory.
           maturityDate: options.maturityDate,
           frequency,
           firstCouponDate: options.firstCouponDate,
+          couponDay: options.couponDay,
         }).payments.map((p) => packCouponDate(p.scheduled, p.payment));
   // Interest starts on the regular date before the first coupon (every period is a full one).
   const firstScheduled = dates.length === 0 ? options.issueDate : Number(dates[0] >> 32n);

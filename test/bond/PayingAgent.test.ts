@@ -559,8 +559,7 @@ describe("PayingAgent", () => {
         await expect(bond.connect(accounts.alice).transfer(accounts.carol.address, 50_000n))
           .to.be.revertedWithCustomError(bond, "TokenBalancesLocked")
           .withArgs(BALANCE_LOCK.RecordLocked);
-        // The cursor never goes back: carol (between bob and alice in address order) cannot be paid in this
-        // run any more, so it never completes. Holder lists must be complete (see holdersOf).
+        // The cursor never goes back: carol (between bob and alice in address order) cannot be paid by payBatch.
         expect(ascending([...paid, accounts.carol.address])[1]).to.equal(accounts.carol.address);
         await expect(pay.payBatch(address, [accounts.carol.address]))
           .to.be.revertedWithCustomError(market.payingAgent, "PayingAgentHoldersNotAscending")
@@ -580,6 +579,57 @@ describe("PayingAgent", () => {
         expect(await market.payingAgent.couponsPaid(address)).to.equal(1n);
         expect((await market.payingAgent.runOf(address)).kind).to.equal(RUN_KIND.None);
         await expect(pay.payBatch(address, [accounts.dave.address]))
+          .to.be.revertedWithCustomError(market.payingAgent, "PayingAgentNoRun")
+          .withArgs(address);
+      });
+    });
+
+    describe(".payMissedHolders()", () => {
+      it("pays a skipped holder once the caller proves who was paid, and completes the run", async () => {
+        const { market, pay, address, accounts } = await loadFixture(openFixture);
+        const paid = ascending([accounts.alice.address, accounts.bob.address]);
+        await pay.payBatch(address, paid);
+        const before = await market.cash.balanceOf(accounts.carol.address);
+        await expect(pay.payMissedHolders(address, paid, [accounts.carol.address]))
+          .to.emit(market.payingAgent, "RunCompleted")
+          .withArgs(address, RUN_KIND.Coupon, 0, RECORD_FACE, JGB_COUPON);
+        expect((await market.cash.balanceOf(accounts.carol.address)) - before).to.equal(
+          (CAROL_FACE * JGB_RATE) / (2n * PPM),
+        );
+      });
+
+      it("reverts with PayingAgentPaidListMismatch when the list of paid holders is incomplete or reordered", async () => {
+        const { market, pay, address, accounts } = await loadFixture(openFixture);
+        const paid = ascending([accounts.alice.address, accounts.bob.address]);
+        await pay.payBatch(address, paid);
+        for (const list of [[paid[0]], [paid[1], paid[0]], []]) {
+          await expect(pay.payMissedHolders(address, list, [accounts.carol.address]))
+            .to.be.revertedWithCustomError(market.payingAgent, "PayingAgentPaidListMismatch")
+            .withArgs(address);
+        }
+      });
+
+      it("reverts with PayingAgentAlreadyPaid for a holder already paid, or named twice", async () => {
+        const { market, pay, address, accounts } = await loadFixture(openFixture);
+        const paid = ascending([accounts.alice.address, accounts.bob.address]);
+        await pay.payBatch(address, paid);
+        await expect(pay.payMissedHolders(address, paid, [paid[0]]))
+          .to.be.revertedWithCustomError(market.payingAgent, "PayingAgentAlreadyPaid")
+          .withArgs(paid[0]);
+        await expect(pay.payMissedHolders(address, paid, [accounts.carol.address, accounts.carol.address]))
+          .to.be.revertedWithCustomError(market.payingAgent, "PayingAgentAlreadyPaid")
+          .withArgs(accounts.carol.address);
+      });
+
+      it("reverts with PayingAgentNoRun without a run, and for a caller without PAYING_AGENT", async () => {
+        const { market, pay, address, accounts } = await loadFixture(openFixture);
+        await expect(
+          market.payingAgent.connect(accounts.outsider).payMissedHolders(address, [], [accounts.carol.address]),
+        )
+          .to.be.revertedWithCustomError(market.payingAgent, "AccessControlUnauthorizedAccount")
+          .withArgs(accounts.outsider.address, ROLES.PAYING_AGENT);
+        await pay.payBatch(address, ascending([accounts.alice.address, accounts.bob.address, accounts.carol.address]));
+        await expect(pay.payMissedHolders(address, [], [accounts.dave.address]))
           .to.be.revertedWithCustomError(market.payingAgent, "PayingAgentNoRun")
           .withArgs(address);
       });
@@ -1171,18 +1221,19 @@ describe("PayingAgent", () => {
         issueDate: issue,
         maturityDate: fromCivil({ year: 2037, month: 12, day: 20 }),
       });
-      const longFirst = await addBond(context, {
+      // Month-end coupons: 29 Feb 2028 - 31 Aug 2028 is a regular 184-day period, longer than half of 365.
+      const monthEnd = await addBond(context, {
         isin: isin("JP1103861R1"),
         symbol: "JGB386",
-        issueDate: issue,
-        maturityDate: fromCivil({ year: 2037, month: 12, day: 20 }),
-        firstCouponDate: fromCivil({ year: 2028, month: 12, day: 20 }),
+        issueDate: fromCivil({ year: 2028, month: 2, day: 29 }),
+        maturityDate: fromCivil({ year: 2038, month: 2, day: 28 }),
+        couponDay: 31,
       });
       const accrued = (settlement: { year: number; month: number; day: number }, bond = dated, face = FACE) =>
         bond
           .getAddress()
           .then((a) => context.market.payingAgent.accruedInterest(a, face, noonOf(fromCivil(settlement))));
-      return { ...context, dated, longFirst, accrued, issue };
+      return { ...context, dated, monthEnd, accrued, issue };
     }
 
     it("counts 29 February", async () => {
@@ -1214,13 +1265,12 @@ describe("PayingAgent", () => {
     });
 
     it("never exceeds the period's coupon", async () => {
-      const { accrued, longFirst } = await loadFixture(datedFixture);
+      const { accrued, monthEnd } = await loadFixture(datedFixture);
       const coupon = (FACE * JGB_RATE) / (2n * PPM); // 60,000
-      // Long first period 20 Dec 2027 - 20 Dec 2028: 182 days stay below the coupon, 200 days would exceed it.
-      expect(await accrued({ year: 2028, month: 6, day: 19 }, longFirst)).to.equal(perDays(182n));
-      expect(perDays(200n)).to.be.greaterThan(coupon);
-      expect(await accrued({ year: 2028, month: 7, day: 7 }, longFirst)).to.equal(coupon);
-      expect(await accrued({ year: 2028, month: 12, day: 19 }, longFirst)).to.equal(coupon);
+      // 184-day period 29 Feb - 31 Aug 2028: 182 days stay below the coupon, 183 would exceed it.
+      expect(await accrued({ year: 2028, month: 8, day: 29 }, monthEnd)).to.equal(perDays(182n));
+      expect(perDays(183n)).to.be.greaterThan(coupon);
+      expect(await accrued({ year: 2028, month: 8, day: 30 }, monthEnd)).to.equal(coupon);
     });
 
     it("is 0 on and after maturity", async () => {
