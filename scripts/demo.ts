@@ -1,112 +1,220 @@
 /**
- * kosai demo: `npm run demo`. Runs on the embedded in-process Hardhat chain and tells the story of one
- * JGB series: the market's identity infrastructure is deployed, investors are onboarded with ONCHAINID
- * claims, the Ministry's series is created with its compliance rules in one transaction, units are
- * issued and traded, and refused transfers are shown with the rule that refused them.
+ * kosai demo: `npm run demo`. Runs on the embedded in-process Hardhat chain and tells the story of a JGB
+ * series from issue to redemption: the market's identity infrastructure and yen cash token are deployed,
+ * investors are onboarded with ONCHAINID claims, the Ministry of Finance creates a 10-year JGB whose terms
+ * live on chain, units are issued, traded by atomic delivery versus payment at a price plus accrued
+ * interest, refused when a rule says no, paid their coupons, and redeemed at maturity.
  */
 import { ethers } from "hardhat";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { Signer } from "ethers";
+import type { DvpSettlement } from "../typechain-types";
 import { COUNTRY, TOPICS, TRANSFER_CHECK } from "./lib/constants";
 import { claimId } from "./lib/onchainid";
 import { describeRevert } from "./lib/errors";
-import { createSeries, deploySuite, onboardInvestor, setUpKyc, type Investor } from "./lib/suite";
+import { createBond, deployBondMarket, payRun } from "./lib/bonds";
+import { dayOfUnix, formatDate, jstMidnight, nextBusinessDay, fromCivil, toCivil } from "./lib/calendar";
+import { deploy, deploySuite, onboardInvestor, send, setUpKyc, type Investor } from "./lib/suite";
 
 const YEN = (n: bigint) => `¥${n.toLocaleString("en-US")}`;
 const step = (title: string) => process.stdout.write(`\n== ${title}\n`);
 const line = (text: string) => process.stdout.write(`   ${text}\n`);
 
 async function main() {
-  const [mof, payingAgent, registrar, kycDesk, bankA, bankB, usFund, stranger] = (await ethers.getSigners()) as Signer[];
+  const [mofSigner, agent, registrar, kycDesk, bankDesk, mofAccount, bankA, bankB, usFund, stranger] =
+    (await ethers.getSigners()) as Signer[];
+  const addr = (s: Signer) => s.getAddress();
 
-  step("1. The market's shared contracts (one KYC whitelist for every series)");
-  const suite = await deploySuite(mof, registrar);
-  line(`IdentityRegistry         ${await suite.identityRegistry.getAddress()}`);
-  line(`IdentityRegistryStorage  ${await suite.identityStorage.getAddress()}`);
-  line(`SeriesFactory            ${await suite.factory.getAddress()} (token and compliance beacons)`);
-  const kyc = await setUpKyc(suite, mof, kycDesk);
-  line(`KYC provider (ONCHAINID ClaimIssuer) ${await kyc.issuer.getAddress()} trusted for topic KYC; KYC required`);
+  step("1. The market's shared contracts: one KYC whitelist for every series, the yen cash token");
+  const suite = await deploySuite(mofSigner, registrar);
+  const kyc = await setUpKyc(suite, mofSigner, kycDesk, [TOPICS.KYC]);
+  const market = await deployBondMarket(suite, mofSigner, bankDesk);
+  const dvp = await deploy<DvpSettlement>("DvpSettlement", mofSigner, await addr(mofSigner));
+  line(
+    `IdentityRegistry   ${await suite.identityRegistry.getAddress()}  (KYC claim required, issuer ${await kyc.issuer.getAddress()})`,
+  );
+  line(`BondFactory        ${await market.bondFactory.getAddress()}`);
+  line(`PayingAgent        ${await market.payingAgent.getAddress()}`);
+  line(`DvpSettlement      ${await dvp.getAddress()}`);
+  line(`JPYD cash token    ${await market.cash.getAddress()}  (tokenized yen deposit, decimals 0)`);
 
-  step("2. Onboarding investors: ONCHAINID identity + signed KYC claim + registration");
+  step("2. Onboarding: ONCHAINID identity + KYC claim signed by the provider + registration");
   const investors: Record<string, Investor> = {};
   for (const [name, wallet, country] of [
+    ["MOF account", mofAccount, COUNTRY.JP],
     ["Bank A (Tokyo)", bankA, COUNTRY.JP],
     ["Bank B (Osaka)", bankB, COUNTRY.JP],
     ["US fund", usFund, COUNTRY.US],
   ] as const) {
     investors[name] = await onboardInvestor({ suite, registrar, kyc, wallet, country });
-    line(`${name.padEnd(15)} wallet ${investors[name].address}  identity ${await investors[name].identity.getAddress()}  country ${country}`);
+    line(
+      `${name.padEnd(15)} ${investors[name].address}  identity ${await investors[name].identity.getAddress()}  country ${country}`,
+    );
   }
+  for (const [wallet, amount] of [
+    [mofAccount, 100_000_000_000n],
+    [bankA, 5_000_000_000n],
+    [bankB, 5_000_000_000n],
+  ] as const) {
+    await send(market.cash.connect(bankDesk).mint(await addr(wallet), amount));
+  }
+  line(`the bank mints JPYD: MOF ${YEN(100_000_000_000n)}, Bank A and Bank B ${YEN(5_000_000_000n)} each`);
 
-  step("3. The Ministry of Finance creates JGB 10-year #375 in one transaction");
+  step("3. The Ministry of Finance creates a 10-year JGB; its terms live on chain");
+  const today = dayOfUnix(await time.latest());
+  const t = toCivil(today);
+  // Coupons on 20 June and 20 December; interest runs from the regular date before issue (buyers at issue
+  // pay what has accrued since), so every coupon is a full half-year's.
+  const regular = (year: number, half: 0 | 1) => fromCivil({ year, month: half ? 12 : 6, day: 20 });
+  const maturity = regular(t.year + 10, 1);
+  let interestStart = regular(t.year, 1);
+  while (interestStart > today)
+    interestStart = interestStart === regular(t.year, 1) ? regular(t.year, 0) : regular(t.year - 1, 1);
   const m = suite.modules;
-  const { token, compliance, receipt } = await createSeries(suite, mof, {
-    name: "JGB 10Y #375 (0.9% 2034-12-20)",
-    symbol: "JGB375",
-    agents: [await payingAgent.getAddress()],
-    modules: [
-      { module: await m.countryAllow.getAddress(), calls: [m.countryAllow.interface.encodeFunctionData("listCountries", [[COUNTRY.JP]])] },
-      { module: await m.denomination.getAddress(), calls: [m.denomination.interface.encodeFunctionData("setDenomination", [50_000n, 50_000n])] },
-      { module: await m.supplyCap.getAddress(), calls: [m.supplyCap.interface.encodeFunctionData("setSupplyCap", [2_600_000_000_000n])] },
+  const { bond, receipt } = await createBond(market, mofSigner, {
+    kind: "FixedRateJgb",
+    name: "JGB 10Y #381",
+    symbol: "JGB381",
+    isin: "JP1103751Q17",
+    issuerName: "Ministry of Finance Japan",
+    issueDate: today,
+    interestStartDate: interestStart,
+    maturityDate: maturity,
+    couponRate: 12_000,
+    issueVolume: 2_600_000_000_000n,
+    agents: [await addr(agent)],
+    extraModules: [
+      {
+        module: await m.countryAllow.getAddress(),
+        calls: [m.countryAllow.interface.encodeFunctionData("listCountries", [[COUNTRY.JP]])],
+      },
     ],
   });
-  line(`token ${await token.getAddress()}  compliance ${await compliance.getAddress()}  (${receipt.gasUsed.toLocaleString("en-US")} gas)`);
-  line("rules: holders resident in Japan; ¥50,000 face units; issue size cap ¥2.6 trillion");
+  const bondAddress = await bond.getAddress();
+  line(
+    `${await bond.name()}  ISIN ${await bond.isin()}  token ${bondAddress}  (${receipt.gasUsed.toLocaleString("en-US")} gas)`,
+  );
+  line(
+    `coupon 1.2% a year, semi-annual; face unit ${YEN(await bond.denomination())}; interest from ${formatDate(interestStart)}, issue ${formatDate(today)}, maturity ${formatDate(maturity)}`,
+  );
+  const dates = await bond.couponDates();
+  const shown = dates
+    .slice(0, 3)
+    .map((d) => `${formatDate(Number(d >> 32n))}→paid ${formatDate(Number(d & 0xffffffffn))}`);
+  line(`${dates.length} coupons (holidays roll to the next business day): ${shown.join(", ")}, ...`);
+  line("compliance preset: whole ¥50,000 units; plus this series' extra rule: holders resident in Japan");
 
-  step("4. Primary issuance by the paying agent");
-  for (const [name, amount] of [["Bank A (Tokyo)", 500_000_000n], ["Bank B (Osaka)", 200_000_000n]] as const) {
-    await (await token.connect(payingAgent).mint(investors[name].address, amount)).wait();
+  step("4. Issuance by the Ministry's agent");
+  for (const [name, amount] of [
+    ["Bank A (Tokyo)", 500_000_000n],
+    ["Bank B (Osaka)", 200_000_000n],
+  ] as const) {
+    await send(bond.connect(agent).mint(investors[name].address, amount));
     line(`${name} receives ${YEN(amount)} face`);
   }
 
-  step("5. A secondary transfer between verified Japanese holders");
-  const trade = await (await token.connect(bankA).transfer(await bankB.getAddress(), 100_000_000n)).wait();
-  line(`Bank A -> Bank B ${YEN(100_000_000n)}  (${trade!.gasUsed.toLocaleString("en-US")} gas)`);
-  for (const name of ["Bank A (Tokyo)", "Bank B (Osaka)"]) {
-    line(`${name.padEnd(15)} holds ${YEN(await token.balanceOf(investors[name].address))}`);
+  step("5. A secondary trade, settled by atomic delivery versus payment (24/7, no business hours)");
+  for (const w of [bankA, bankB]) {
+    await send(bond.connect(w).approve(await dvp.getAddress(), ethers.MaxUint256));
+    await send(market.cash.connect(w).approve(await dvp.getAddress(), ethers.MaxUint256));
   }
+  await time.increase(3 * 86_400);
+  const now = await time.latest();
+  const face = 100_000_000n;
+  const accrued = await market.payingAgent.accruedInterest(bondAddress, face, now);
+  const clean = (face * 99_500n) / 100_000n; // 99.50 per 100 face
+  const trade = {
+    seller: await addr(bankA),
+    buyer: await addr(bankB),
+    bond: bondAddress,
+    units: face,
+    cash: await market.cash.getAddress(),
+    cashAmount: clean + accrued,
+    settleAfter: now,
+    expiry: now + 3600,
+    nonce: 1n,
+  };
+  await send(dvp.connect(bankA).instruct(trade));
+  await send(dvp.connect(bankB).affirm(trade));
+  const settled = await send(dvp.connect(bankB).settle(trade));
+  line(`Bank A sells ${YEN(face)} face to Bank B at 99.50 + accrued interest ${YEN(accrued)} (Act/365, truncated)`);
+  line(
+    `settled in one transaction: bonds A→B and ${YEN(clean + accrued)} B→A  (${settled.gasUsed.toLocaleString("en-US")} gas)`,
+  );
 
   step("6. Transfers the rules refuse, and why (pre-check, then the chain's own answer)");
   const attempts: [string, Signer, string, bigint][] = [
-    ["to the US fund (country not allowed)", bankA, await usFund.getAddress(), 50_000_000n],
-    ["of ¥30,000 (not a whole ¥50,000 unit)", bankA, await bankB.getAddress(), 30_000n],
-    ["to a wallet with no identity", bankA, await stranger.getAddress(), 50_000n],
-    ["beyond Bank A's holding", bankA, await bankB.getAddress(), 900_000_000n],
+    ["to the US fund (country not allowed)", bankA, await addr(usFund), 50_000_000n],
+    ["of ¥30,000 (not a whole ¥50,000 unit)", bankA, await addr(bankB), 30_000n],
+    ["to a wallet with no identity", bankA, await addr(stranger), 50_000n],
+    ["beyond Bank A's holding", bankA, await addr(bankB), 900_000_000n],
   ];
   for (const [label, from, to, amount] of attempts) {
-    const [code, module] = await token.checkTransfer(await from.getAddress(), to, amount);
-    const reason = TRANSFER_CHECK[Number(code)];
-    const moduleName = module === ethers.ZeroAddress ? "" : ` (${await (await ethers.getContractAt("IComplianceModule", module)).name()})`;
+    const [code, module] = await bond.checkTransfer(await addr(from), to, amount);
+    const moduleName =
+      module === ethers.ZeroAddress
+        ? ""
+        : ` (${await (await ethers.getContractAt("IComplianceModule", module)).name()})`;
     let outcome: string;
     try {
-      await (await token.connect(from).transfer(to, amount)).wait();
+      await send(bond.connect(from).transfer(to, amount));
       outcome = "accepted?!";
     } catch (error) {
       outcome = await describeRevert(error);
     }
     line(`transfer ${label}`);
-    line(`   checkTransfer: ${reason}${moduleName}`);
+    line(`   checkTransfer: ${TRANSFER_CHECK[Number(code)]}${moduleName}`);
     line(`   reverted:      ${outcome}`);
   }
 
-  step("7. The KYC provider revokes Bank B's claim: the very next transfer to Bank B stops");
+  step("7. Coupons: the paying agent pays every holder of record, exactly once");
+  await send(market.payingAgent.connect(mofSigner).setFunder(bondAddress, await addr(mofAccount)));
+  await send(market.cash.connect(mofAccount).approve(await market.payingAgent.getAddress(), ethers.MaxUint256));
+  const holders = [await addr(bankA), await addr(bankB)];
+  const [, firstPayment] = await bond.couponDate(0);
+  await time.increaseTo(jstMidnight(Number(firstPayment)) + 9 * 3600);
+  const before = await Promise.all(holders.map((h) => market.cash.balanceOf(h)));
+  await send(market.payingAgent.connect(mofSigner).openCoupon(bondAddress, 0));
+  line(
+    `coupon 1 opened on ${formatDate(Number(firstPayment))}: balances locked at the record (${TRANSFER_CHECK[Number((await bond.checkTransfer(holders[0], holders[1], 50_000n))[0])]})`,
+  );
+  await payRun(market, mofSigner, bondAddress, holders);
+  const after = await Promise.all(holders.map((h) => market.cash.balanceOf(h)));
+  line(
+    `Bank A paid ${YEN(after[0] - before[0])} on ${YEN(await bond.balanceOf(holders[0]))}, Bank B ${YEN(after[1] - before[1])} on ${YEN(await bond.balanceOf(holders[1]))}; balances unlocked`,
+  );
+
+  step("8. The KYC provider revokes Bank B's claim: the very next transfer to Bank B stops");
   const bankBIdentity = investors["Bank B (Osaka)"].identity;
   const [, , , signature] = await bankBIdentity.getClaim(claimId(await kyc.issuer.getAddress(), TOPICS.KYC));
-  await (await kyc.issuer.connect(kycDesk).revokeClaimBySignature(signature)).wait();
-  line(`isVerified(Bank B) = ${await suite.identityRegistry.isVerified(await bankB.getAddress())}`);
+  await send(kyc.issuer.connect(kycDesk).revokeClaimBySignature(signature));
+  line(`isVerified(Bank B) = ${await suite.identityRegistry.isVerified(holders[1])}`);
   try {
-    await (await token.connect(bankA).transfer(await bankB.getAddress(), 50_000n)).wait();
+    await send(bond.connect(bankA).transfer(holders[1], 50_000n));
   } catch (error) {
     line(`transfer Bank A -> Bank B reverted: ${await describeRevert(error)}`);
   }
+  line("(Bank B still holds its bonds, and is still paid what they earn)");
 
-  step("8. Agents: freeze part of a holding, pause, and the supply reconciles");
-  await (await token.connect(payingAgent).freezePartialTokens(await bankA.getAddress(), 100_000_000n)).wait();
-  line(`Bank A frozen ${YEN(await token.getFrozenTokens(await bankA.getAddress()))}, free ${YEN(await token.freeBalanceOf(await bankA.getAddress()))}`);
-  await (await token.connect(payingAgent).pause()).wait();
-  line(`paused: ${await token.paused()}`);
-  const supply = await token.totalSupply();
-  const sum = (await token.balanceOf(await bankA.getAddress())) + (await token.balanceOf(await bankB.getAddress()));
-  line(`total supply ${YEN(supply)} = sum of holdings ${YEN(sum)}: ${supply === sum ? "reconciled" : "MISMATCH"}`);
+  step("9. Ten years on: the remaining coupons, then redemption at face");
+  const count = Number(await bond.couponCount());
+  for (let p = 1; p < count; p++) {
+    const [, payment] = await bond.couponDate(p);
+    await time.increaseTo(Math.max(jstMidnight(Number(payment)) + 9 * 3600, (await time.latest()) + 1));
+    await send(market.payingAgent.connect(mofSigner).openCoupon(bondAddress, p));
+    await payRun(market, mofSigner, bondAddress, holders);
+  }
+  line(`${count} coupons paid`);
+  await send(market.payingAgent.connect(mofSigner).openRedemption(bondAddress));
+  await payRun(market, mofSigner, bondAddress, holders);
+  line(
+    `redeemed on ${formatDate(nextBusinessDay(maturity))}: supply ${YEN(await bond.totalSupply())}, Bank A cash ${YEN(await market.cash.balanceOf(holders[0]))}`,
+  );
+  try {
+    await send(bond.connect(bankA).transfer(holders[1], 50_000n));
+  } catch (error) {
+    line(`a transfer after redemption reverts: ${await describeRevert(error)}`);
+  }
   process.stdout.write("\nDone. Tests: npm test. Gas table: npm run bench.\n");
 }
 

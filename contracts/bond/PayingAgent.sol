@@ -5,7 +5,7 @@ import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/ext
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {Roles} from "../access/Roles.sol";
-import {ISecurityToken} from "../token/ISecurityToken.sol";
+import {IPledgeAgent, ISecurityToken} from "../token/ISecurityToken.sol";
 import {IBondToken} from "./IBondToken.sol";
 import {ICpiFeed} from "./ICpiFeed.sol";
 import {IPayingAgent} from "./IPayingAgent.sol";
@@ -40,6 +40,10 @@ contract PayingAgent is IPayingAgent, AccessControlDefaultAdminRules, Reentrancy
         address[] recipients;
         uint256[] amounts;
         uint256[] frozenProceeds;
+        uint256 np;
+        address[] pledgors;
+        uint256[] pledgedUnits;
+        uint256[] pledgedProceeds;
     }
 
     mapping(address bond => address funder) private _funders;
@@ -123,7 +127,11 @@ contract PayingAgent is IPayingAgent, AccessControlDefaultAdminRules, Reentrancy
             amount: 0,
             recipients: new address[](count),
             amounts: new uint256[](count),
-            frozenProceeds: new uint256[](runKind == RunKind.Redemption ? count : 0)
+            frozenProceeds: new uint256[](runKind == RunKind.Redemption ? count : 0),
+            np: 0,
+            pledgors: new address[](runKind == RunKind.Redemption ? count : 0),
+            pledgedUnits: new uint256[](runKind == RunKind.Redemption ? count : 0),
+            pledgedProceeds: new uint256[](runKind == RunKind.Redemption ? count : 0)
         });
         for (uint256 i = 0; i < count; ++i) {
             _payOne(b, holders[i]);
@@ -145,6 +153,7 @@ contract PayingAgent is IPayingAgent, AccessControlDefaultAdminRules, Reentrancy
             cash.distribute(_funders[bond], recipients, amounts);
             if (b.redemption) _freezeProceeds(bond, cash, recipients, b.frozenProceeds, n);
         }
+        if (b.np != 0) _payPledgeAgent(bond, b);
         _completeIfDone(bond);
     }
 
@@ -290,10 +299,20 @@ contract PayingAgent is IPayingAgent, AccessControlDefaultAdminRules, Reentrancy
         b.previous = holder;
         uint256 face;
         uint256 frozen = 0;
-        if (b.redemption) (face, frozen) = b.series.retire(holder);
+        uint256 pledged = 0;
+        if (b.redemption) (face, frozen, pledged) = b.series.retire(holder);
         else face = b.series.balanceOf(holder);
         if (face == 0) return;
         uint256 amount = BondMath.proRata(b.facePaid, face, b.numerator, b.denominator);
+        if (pledged != 0) {
+            // A pledged bond that matures becomes cash collateral: its principal goes to the pledge agent.
+            uint256 pledgedProceeds = Math.mulDiv(pledged, b.numerator, b.denominator);
+            b.pledgors[b.np] = holder;
+            b.pledgedUnits[b.np] = pledged;
+            b.pledgedProceeds[b.np] = pledgedProceeds;
+            ++b.np;
+            amount -= pledgedProceeds;
+        }
         b.facePaid += face;
         b.face += face;
         b.amount += amount;
@@ -302,6 +321,24 @@ contract PayingAgent is IPayingAgent, AccessControlDefaultAdminRules, Reentrancy
         // The proceeds of frozen units stay frozen, as the units were (rounding goes to the holder).
         if (frozen != 0) b.frozenProceeds[b.n] = Math.mulDiv(frozen, b.numerator, b.denominator);
         ++b.n;
+    }
+
+    function _payPledgeAgent(address bond, Batch memory b) private {
+        IBondToken series = b.series;
+        IPledgeAgent agent = IPledgeAgent(series.pledgeAgent());
+        address[] memory recipients = new address[](b.np);
+        uint256[] memory amounts = b.pledgedProceeds;
+        uint256 np = b.np;
+        assembly {
+            mstore(amounts, np)
+        }
+        for (uint256 i = 0; i < np; ++i) {
+            recipients[i] = address(agent);
+        }
+        ISecurityToken(series.currency()).distribute(_funders[bond], recipients, amounts);
+        for (uint256 i = 0; i < np; ++i) {
+            agent.onPledgeRedeemed(bond, b.pledgors[i], b.pledgedUnits[i], amounts[i]);
+        }
     }
 
     function _freezeProceeds(

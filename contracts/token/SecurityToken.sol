@@ -9,7 +9,7 @@ import {IComplianceHooksListener, IModularCompliance} from "../compliance/IModul
 import {ModuleHooks} from "../compliance/modules/IComplianceModule.sol";
 import {IIdentityRegistry} from "../identity/IIdentityRegistry.sol";
 import {IERC3643} from "./IERC3643.sol";
-import {ISecurityToken} from "./ISecurityToken.sol";
+import {IPledgeAgent, ISecurityToken} from "./ISecurityToken.sol";
 
 /// @title SecurityToken
 /// @notice An ERC-3643 security token: one series of a bond, deployed behind a beacon proxy.
@@ -35,9 +35,14 @@ contract SecurityToken is
     /// @notice Most recipients of one {distribute} call.
     uint256 public constant MAX_DISTRIBUTION_BATCH = 500;
 
+    /// @notice Most units a series can have: 2^80 - 1 (over ¥10^24 of face; a balance, its frozen and
+    /// its pledged units then share one slot with the wallet-freeze flag).
+    uint256 public constant MAX_SUPPLY = type(uint80).max;
+
     struct Account {
-        uint128 balance;
-        uint120 frozen;
+        uint80 balance;
+        uint80 frozen;
+        uint80 pledged;
         bool walletFrozen;
     }
 
@@ -55,6 +60,7 @@ contract SecurityToken is
         string name;
         string symbol;
         address onchainID;
+        IPledgeAgent pledgeAgent;
     }
 
     // keccak256(abi.encode(uint256(keccak256("kosai.storage.SecurityToken")) - 1)) & ~bytes32(uint256(0xff))
@@ -241,12 +247,20 @@ contract SecurityToken is
         _requireIdentity(registry, newWallet, investorOnchainID);
 
         uint256 frozen = lost.frozen;
+        uint256 pledged = lost.pledged;
         bool walletFrozen = lost.walletFrozen;
         if (frozen != 0) {
             lost.frozen = 0;
             emit TokensUnfrozen(lostWallet, frozen);
         }
+        lost.pledged = 0;
         _update(lostWallet, newWallet, balance, CHECK_VERIFIED);
+        if (pledged != 0) {
+            // The pledge follows the units: same amount, same secured party, told of the new wallet.
+            $.accounts[newWallet].pledged += uint80(pledged);
+            emit PledgeMoved(lostWallet, newWallet, pledged);
+            $.pledgeAgent.onPledgorRecovered(lostWallet, newWallet, pledged);
+        }
         if (frozen != 0) _freezePartial(newWallet, frozen);
         if (walletFrozen) _setAddressFrozen(newWallet, true);
         if (!walletFrozen) _setAddressFrozen(lostWallet, true);
@@ -289,6 +303,7 @@ contract SecurityToken is
     ) external onlyRole(Roles.PAYING_AGENT) {
         uint256 count = recipients.length;
         _requireSameLength(count, amounts.length);
+        if (funder == address(0)) revert TokenZeroAddress();
         if (count > MAX_DISTRIBUTION_BATCH) revert TokenBatchTooLarge(count, MAX_DISTRIBUTION_BATCH);
         uint256 total = 0;
         for (uint256 i = 0; i < count; ++i) {
@@ -303,22 +318,67 @@ contract SecurityToken is
     }
 
     /// @inheritdoc ISecurityToken
-    function retire(address holder) external onlyRole(Roles.PAYING_AGENT) returns (uint256 units, uint256 frozen) {
+    function retire(
+        address holder
+    ) external onlyRole(Roles.PAYING_AGENT) returns (uint256 units, uint256 frozen, uint256 pledged) {
         TokenStorage storage $ = _s();
         if ($.balanceLock != BalanceLock.Redemption)
             revert TokenBalanceLockTransition($.balanceLock, BalanceLock.Redemption);
         Account storage account = $.accounts[holder];
         units = account.balance;
         frozen = account.frozen;
+        pledged = account.pledged;
         if (frozen != 0) {
             account.frozen = 0;
             emit TokensUnfrozen(holder, frozen);
         }
+        if (pledged != 0) {
+            // Matured collateral: the paying agent pays these units' principal to the pledge agent.
+            account.pledged = 0;
+            emit PledgeReleased(holder, pledged, msg.sender);
+        }
         if (units != 0) _update(holder, address(0), units, PAYING_AGENT_MOVE);
-        emit UnitsRetired(msg.sender, holder, units, frozen);
+        emit UnitsRetired(msg.sender, holder, units, frozen, pledged);
+    }
+
+    // ================================================================== pledge agent operations
+
+    /// @inheritdoc ISecurityToken
+    function pledge(address holder, uint256 amount) external onlyPledgeAgent {
+        Account storage account = _s().accounts[holder];
+        if (account.walletFrozen) revert TokenWalletFrozen(holder);
+        uint256 free = account.balance - account.frozen - account.pledged;
+        if (amount == 0 || amount > free) revert TokenInsufficientFreeBalance(holder, free, amount);
+        account.pledged += uint80(amount);
+        emit TokensPledged(holder, amount, msg.sender);
+    }
+
+    /// @inheritdoc ISecurityToken
+    function releasePledge(address holder, uint256 amount) external onlyPledgeAgent {
+        Account storage account = _s().accounts[holder];
+        uint256 pledged = account.pledged;
+        if (amount > pledged) revert TokenReleaseExceedsPledged(holder, pledged, amount);
+        account.pledged = uint80(pledged - amount);
+        emit PledgeReleased(holder, amount, msg.sender);
+    }
+
+    /// @inheritdoc ISecurityToken
+    function enforcePledge(address holder, address to, uint256 amount) external onlyPledgeAgent {
+        Account storage account = _s().accounts[holder];
+        uint256 pledged = account.pledged;
+        if (amount > pledged) revert TokenReleaseExceedsPledged(holder, pledged, amount);
+        account.pledged = uint80(pledged - amount);
+        emit PledgeEnforced(holder, to, amount, msg.sender);
+        _update(holder, to, amount, CHECK_VERIFIED | CHECK_COMPLIANCE);
     }
 
     // ================================================================== owner operations
+
+    /// @inheritdoc ISecurityToken
+    function setPledgeAgent(address agent) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _s().pledgeAgent = IPledgeAgent(agent);
+        emit PledgeAgentSet(agent);
+    }
 
     /// @inheritdoc IERC3643
     function setName(string calldata name_) external onlyRole(DEFAULT_ADMIN_ROLE) {
@@ -388,7 +448,9 @@ contract SecurityToken is
         Account memory sender = $.accounts[from];
         if (sender.walletFrozen) return (TransferCheck.SenderFrozen, address(0));
         if ($.accounts[to].walletFrozen) return (TransferCheck.RecipientFrozen, address(0));
-        if (amount > sender.balance - sender.frozen) return (TransferCheck.InsufficientFreeBalance, address(0));
+        if (amount > sender.balance - sender.frozen - sender.pledged) {
+            return (TransferCheck.InsufficientFreeBalance, address(0));
+        }
         if (!$.identityRegistry.isVerified(to)) return (TransferCheck.RecipientNotVerified, address(0));
         module = $.compliance.checkTransfer(from, to, amount);
         if (module != address(0)) return (TransferCheck.ComplianceRefused, module);
@@ -431,6 +493,16 @@ contract SecurityToken is
     }
 
     /// @inheritdoc ISecurityToken
+    function pledgeAgent() external view returns (address) {
+        return address(_s().pledgeAgent);
+    }
+
+    /// @inheritdoc ISecurityToken
+    function pledgedOf(address account) external view returns (uint256) {
+        return _s().accounts[account].pledged;
+    }
+
+    /// @inheritdoc ISecurityToken
     function balanceLock() external view returns (BalanceLock) {
         return _s().balanceLock;
     }
@@ -438,7 +510,7 @@ contract SecurityToken is
     /// @inheritdoc ISecurityToken
     function freeBalanceOf(address account) external view returns (uint256) {
         Account memory a = _s().accounts[account];
-        return a.balance - a.frozen;
+        return a.balance - a.frozen - a.pledged;
     }
 
     /// @notice Units `spender` may still move for `owner_`.
@@ -496,7 +568,7 @@ contract SecurityToken is
         if (holderRules && $.paused) revert TokenPaused();
         BalanceLock lock = $.balanceLock;
         if (lock != BalanceLock.None && checks & PAYING_AGENT_MOVE == 0) revert TokenBalancesLocked(lock);
-        if (amount > type(uint128).max) revert TokenAmountOverflow(amount);
+        if (amount > MAX_SUPPLY) revert TokenAmountOverflow(amount);
 
         Account storage sender = $.accounts[from];
         Account storage recipient = $.accounts[to];
@@ -504,11 +576,11 @@ contract SecurityToken is
         if (from != address(0)) {
             senderBalance = sender.balance;
             if (holderRules && sender.walletFrozen) revert TokenWalletFrozen(from);
-            uint256 free = senderBalance - sender.frozen;
+            uint256 free = senderBalance - sender.frozen - sender.pledged;
             if (amount > free) revert TokenInsufficientFreeBalance(from, free, amount);
         } else {
             uint256 supply = $.totalSupply + amount;
-            if (supply > type(uint128).max) revert TokenAmountOverflow(supply);
+            if (supply > MAX_SUPPLY) revert TokenAmountOverflow(supply);
         }
         if (to != address(0)) {
             if (holderRules && recipient.walletFrozen) revert TokenWalletFrozen(to);
@@ -522,9 +594,9 @@ contract SecurityToken is
             }
         }
 
-        if (from != address(0)) sender.balance = uint128(senderBalance - amount);
+        if (from != address(0)) sender.balance = uint80(senderBalance - amount);
         else $.totalSupply += amount;
-        if (to != address(0)) recipient.balance += uint128(amount);
+        if (to != address(0)) recipient.balance += uint80(amount);
         else $.totalSupply -= amount;
 
         emit Transfer(from, to, amount);
@@ -537,6 +609,11 @@ contract SecurityToken is
         } else if (hooks & ModuleHooks.ACTION_TRANSFER != 0) {
             $.compliance.transferred(from, to, amount);
         }
+    }
+
+    modifier onlyPledgeAgent() {
+        if (msg.sender != address(_s().pledgeAgent)) revert TokenCallerNotPledgeAgent(msg.sender);
+        _;
     }
 
     function _forcedTransfer(address from, address to, uint256 amount) private {
@@ -554,8 +631,10 @@ contract SecurityToken is
     function _freezePartial(address userAddress, uint256 amount) private {
         Account storage account = _s().accounts[userAddress];
         uint256 frozenAfter = account.frozen + amount;
-        if (frozenAfter > account.balance) revert TokenFreezeExceedsBalance(userAddress, account.balance, frozenAfter);
-        account.frozen = uint120(frozenAfter);
+        // Pledged units are the secured party's to control: a freeze cannot claim them too.
+        uint256 freezable = account.balance - account.pledged;
+        if (frozenAfter > freezable) revert TokenFreezeExceedsBalance(userAddress, freezable, frozenAfter);
+        account.frozen = uint80(frozenAfter);
         emit TokensFrozen(userAddress, amount);
     }
 
@@ -563,7 +642,7 @@ contract SecurityToken is
         Account storage account = _s().accounts[userAddress];
         uint256 frozen = account.frozen;
         if (amount > frozen) revert TokenUnfreezeExceedsFrozen(userAddress, frozen, amount);
-        account.frozen = uint120(frozen - amount);
+        account.frozen = uint80(frozen - amount);
         emit TokensUnfrozen(userAddress, amount);
     }
 

@@ -13,6 +13,7 @@ export const ROLES = {
   PAYING_AGENT: keccak256(toUtf8Bytes("kosai.role.PAYING_AGENT")),
   ISSUER_AGENT: keccak256(toUtf8Bytes("kosai.role.ISSUER_AGENT")),
   INDEX_AGENT: keccak256(toUtf8Bytes("kosai.role.INDEX_AGENT")),
+  PRICE_AGENT: keccak256(toUtf8Bytes("kosai.role.PRICE_AGENT")),
   DEFAULT_ADMIN: "0x0000000000000000000000000000000000000000000000000000000000000000",
 } as const;
 

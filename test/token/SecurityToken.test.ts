@@ -6,7 +6,7 @@ import { deployIdentity, issueClaim } from "../../scripts/lib/onchainid";
 import { createSeries } from "../../scripts/lib/suite";
 import { deploySuiteFixture, withBalancesFixture, withSecondWalletFixture } from "../fixtures/suite.fixture";
 
-const MAX_UINT128 = (1n << 128n) - 1n;
+const MAX_SUPPLY = (1n << 80n) - 1n;
 
 /** Balances plus a lock-up module on the series' compliance that ends in one day. */
 async function withLockUpFixture() {
@@ -174,12 +174,12 @@ describe("SecurityToken", () => {
       });
     });
 
-    describe("when the amount exceeds 128 bits", () => {
+    describe("when the amount exceeds the series maximum (2^80 - 1)", () => {
       it("reverts with TokenAmountOverflow", async () => {
         const { token, accounts } = await loadFixture(withBalancesFixture);
-        await expect(token.connect(accounts.alice).transfer(accounts.bob.address, MAX_UINT128 + 1n))
+        await expect(token.connect(accounts.alice).transfer(accounts.bob.address, MAX_SUPPLY + 1n))
           .to.be.revertedWithCustomError(token, "TokenAmountOverflow")
-          .withArgs(MAX_UINT128 + 1n);
+          .withArgs(MAX_SUPPLY + 1n);
       });
     });
   });
@@ -292,12 +292,12 @@ describe("SecurityToken", () => {
         .withArgs(ethers.ZeroAddress, accounts.alice.address, 1n, await cap.getAddress());
     });
 
-    it("refuses a supply beyond 128 bits", async () => {
+    it("refuses a supply beyond 2^80 - 1 units", async () => {
       const { token, accounts } = await loadFixture(deploySuiteFixture);
-      await token.connect(accounts.agent).mint(accounts.alice.address, MAX_UINT128);
+      await token.connect(accounts.agent).mint(accounts.alice.address, MAX_SUPPLY);
       await expect(token.connect(accounts.agent).mint(accounts.bob.address, 1n))
         .to.be.revertedWithCustomError(token, "TokenAmountOverflow")
-        .withArgs(MAX_UINT128 + 1n);
+        .withArgs(MAX_SUPPLY + 1n);
     });
 
     it("works while paused", async () => {
