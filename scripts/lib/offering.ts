@@ -1,13 +1,17 @@
 import { type ContractTransactionReceipt, type Signer, ethers } from "ethers";
-import type { Identity, Offering } from "../../typechain-types";
+import type { Offering } from "../../typechain-types";
 import type { BondMarket } from "./bonds";
-import { COUNTRY, ROLES, TOPICS } from "./constants";
-import { deployIdentity, issueClaim } from "./onchainid";
+import { registerSystemContract } from "./collateral";
+import { ROLES } from "./constants";
 import { type KycProvider, type Suite, deploy, send } from "./suite";
 
+// The Offering registers itself like the other system contracts; prices use the feed's convention.
+export { price as parsePrice, registerSystemContract } from "./collateral";
+
 /**
- * Primary issuance helpers: deploying and wiring the Offering contract, registering system contracts as
- * verified holders, prices, the pro-rata allotment an issuer computes off chain, and batched calls.
+ * Primary issuance helpers: deploying and wiring the Offering contract, the pro-rata allotment an issuer
+ * computes off chain, reading applications back, and batched calls. Prices are yen per ¥100 face with six
+ * decimals (`parsePrice("99.871")` = 99_871_000n, the price feed's convention).
  */
 
 /** Price of par: 100.000000 yen per ¥100 face (Offering.PAR). */
@@ -21,49 +25,6 @@ export const APPLICATION_STATUS = { None: 0, Applied: 1, Delivered: 2, Refunded:
 
 /** Offering statuses, identical to IOffering.OfferingStatus. */
 export const OFFERING_STATUS = { None: 0, Open: 1, Finalized: 2, Closed: 3, Cancelled: 4 } as const;
-
-/**
- * A price quoted per ¥100 face ("99.871", "100", "99.9823") as the contract takes it: yen per ¥100 face
- * with six decimals. Throws on more than six decimals, a sign, or anything but digits and one point.
- */
-export function parsePrice(text: string): bigint {
-  const match = /^(\d+)(?:\.(\d{1,6}))?$/.exec(text.trim());
-  if (!match) throw new Error(`not a price per ¥100 face with at most 6 decimals: ${text}`);
-  return BigInt(match[1]) * 1_000_000n + BigInt((match[2] ?? "").padEnd(6, "0"));
-}
-
-/**
- * Registers a system contract (an offering, an escrow…) as a verified holder of the suite's tokens: an
- * ONCHAINID identity owned by `operator` is deployed, the KYC provider signs one claim per topic, the
- * operator stores them, and the registrar registers the contract's address with that identity.
- * Returns the identity.
- */
-export async function registerSystemContract(args: {
-  suite: Suite;
-  registrar: Signer;
-  kyc: KycProvider;
-  operator: Signer;
-  contract: string;
-  country?: number;
-  topics?: bigint[];
-}): Promise<Identity> {
-  const identity = await deployIdentity(args.operator, args.suite.identityAuthority);
-  for (const topic of args.topics ?? [TOPICS.KYC]) {
-    await issueClaim({
-      identity,
-      identityOwner: args.operator,
-      issuer: args.kyc.issuer,
-      issuerKey: args.kyc.key,
-      topic,
-    });
-  }
-  await send(
-    args.suite.identityRegistry
-      .connect(args.registrar)
-      .registerIdentity(args.contract, await identity.getAddress(), args.country ?? COUNTRY.JP),
-  );
-  return identity;
-}
 
 /**
  * Deploys the Offering contract and wires it to the market's cash token: `owner` is its admin (and must
