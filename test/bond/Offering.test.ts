@@ -18,7 +18,7 @@ import {
 import type { Offering } from "../../typechain-types";
 import type { IOffering } from "../../typechain-types/contracts/bond/Offering";
 import { addYears, jstMidnight, noonOf } from "../fixtures/dates";
-import { isin, offeringFixture, onOrAfter } from "../fixtures/offering.fixture";
+import { isin, offeringFixture } from "../fixtures/offering.fixture";
 
 type Context = Awaited<ReturnType<typeof offeringFixture>>;
 type Terms = IOffering.OfferingTermsStruct;
@@ -806,15 +806,29 @@ describe("Offering", () => {
     it("issues the fixture's JGB: oversubscribed, pro-rata allotment, delivery, refunds, exact proceeds", async function () {
       const c = await loadFixture(offeringFixture);
       const { owner, alice, bob, carol, mof, outsider } = c.accounts;
-      // The fixture's JGB is issued today (interest from today): the window must close today (JST).
+      // The fixture's JGB is issued today: the window must close today (JST) for delivery on the issue day.
       const now = await time.latest();
       const closeTime = jstMidnight(c.today + 1) - 1;
       if (closeTime - now < 600) this.skip();
       const bond = await c.bond.getAddress();
       await send(c.bond.connect(owner).grantRole(ROLES.SUPPLY_AGENT, c.offeringAddress));
       const mofBefore = await c.market.cash.balanceOf(mof.address);
+      // Interest runs from the regular coupon date before the first coupon: buyers at issue pay what
+      // accrued since, face × 1.2% × days / 365 truncated (at most the half-year coupon).
+      const [interestStart] = await c.bond.scheduleDays();
+      const days = BigInt(c.today) - interestStart;
+      const accrued = (face: bigint) => {
+        const amount = (face * 12_000n * days) / 365_000_000n;
+        const coupon = (face * 12_000n) / 2_000_000n;
+        return amount < coupon ? amount : coupon;
+      };
+      const names = ["alice", "bob", "carol"] as const;
+      const payment = (n: (typeof names)[number]) => PAYMENT[n] + accrued(ALLOTTED[n]);
+      const refund = (n: (typeof names)[number]) => DEPOSIT[n] + accrued(APPLIED[n]) - payment(n);
+      const proceeds = names.reduce((sum, n) => sum + payment(n), 0n);
 
       const { id } = await open(c, { bond, price: parsePrice("99.871"), closeTime, deliveryDay: c.today });
+      expect([...(await c.offering.quote(id, APPLIED.alice))]).to.deep.equal([DEPOSIT.alice, accrued(APPLIED.alice)]);
       for (const [wallet, face] of [
         [alice, APPLIED.alice],
         [bob, APPLIED.bob],
@@ -842,10 +856,18 @@ describe("Offering", () => {
         ),
       );
       await send(c.offering.connect(owner).finalizeAllotment(id));
-      await deliverInBatches(c.offering, outsider, id, [alice.address, bob.address, carol.address], 2);
+      const [first] = await deliverInBatches(c.offering, outsider, id, [alice.address, bob.address, carol.address], 2);
+      const delivered = first.logs
+        .map((log) => c.offering.interface.parseLog(log))
+        .filter((e) => e?.name === "ApplicantDelivered")
+        .map((e) => [e!.args.applicant, e!.args.face, e!.args.payment, e!.args.refund]);
+      expect(delivered).to.deep.equal([
+        [alice.address, ALLOTTED.alice, payment("alice"), refund("alice")],
+        [bob.address, ALLOTTED.bob, payment("bob"), refund("bob")],
+      ]);
       await expect(c.offering.connect(owner).closeOffering(id))
         .to.emit(c.offering, "OfferingClosed")
-        .withArgs(id, 3n, SIZE, PROCEEDS);
+        .withArgs(id, 3n, SIZE, proceeds);
 
       expect(await c.bond.totalSupply()).to.equal(SIZE);
       for (const [wallet, name] of [
@@ -854,9 +876,9 @@ describe("Offering", () => {
         [carol, "carol"],
       ] as const) {
         expect(await c.bond.balanceOf(wallet.address)).to.equal(ALLOTTED[name]);
-        expect(await c.market.cash.balanceOf(wallet.address)).to.equal(100_000_000n - PAYMENT[name]);
+        expect(await c.market.cash.balanceOf(wallet.address)).to.equal(100_000_000n - payment(name));
       }
-      expect(await c.market.cash.balanceOf(mof.address)).to.equal(mofBefore + PROCEEDS);
+      expect(await c.market.cash.balanceOf(mof.address)).to.equal(mofBefore + proceeds);
       expect(await c.market.cash.balanceOf(c.offeringAddress)).to.equal(0n);
       const o = await c.offering.offering(id);
       expect([o.status, o.deposits, o.settled, o.applicants]).to.deep.equal([
@@ -1007,7 +1029,7 @@ async function retailFixture() {
     name: "Retail JGB 5Y #171",
     symbol: "RJGB171",
     isin: isin("JP1051711N1"),
-    maturityDate: onOrAfter(addYears(c.issueDay, 5), 15),
+    maturityDate: addYears(c.issueDay, 5),
     couponRate: 5_000,
     issueVolume: 1_000_000_000n,
     supplyAgents: [c.offeringAddress],
