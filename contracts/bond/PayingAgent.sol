@@ -46,6 +46,7 @@ contract PayingAgent is IPayingAgent, AccessControlDefaultAdminRules, Reentrancy
         address[] pledgors;
         uint256[] pledgedUnits;
         uint256[] pledgedProceeds;
+        uint256[] balances;
     }
 
     mapping(address bond => address funder) private _funders;
@@ -165,10 +166,13 @@ contract PayingAgent is IPayingAgent, AccessControlDefaultAdminRules, Reentrancy
             np: 0,
             pledgors: new address[](runKind == RunKind.Redemption ? count : 0),
             pledgedUnits: new uint256[](runKind == RunKind.Redemption ? count : 0),
-            pledgedProceeds: new uint256[](runKind == RunKind.Redemption ? count : 0)
+            pledgedProceeds: new uint256[](runKind == RunKind.Redemption ? count : 0),
+            balances: new uint256[](0)
         });
+        // A coupon reads every holder's units in one call; a redemption retires them one by one.
+        if (!b.redemption) b.balances = b.series.balancesOf(holders);
         for (uint256 i = 0; i < count; ++i) {
-            _payOne(b, holders[i]);
+            _payOne(b, holders[i], b.redemption ? 0 : b.balances[i]);
         }
         run.lastHolder = b.previous;
         run.paidHash = b.hash;
@@ -333,7 +337,7 @@ contract PayingAgent is IPayingAgent, AccessControlDefaultAdminRules, Reentrancy
 
     /// @dev Pays one holder of the batch: its units of record (retired, at redemption) with cumulative
     /// rounding. A holder with nothing is skipped, but still counts for the ascending order.
-    function _payOne(Batch memory b, address holder) private {
+    function _payOne(Batch memory b, address holder, uint256 balance) private {
         if (b.inOrder) {
             if (holder <= b.previous) revert PayingAgentHoldersNotAscending(holder, b.previous);
             b.previous = holder;
@@ -348,7 +352,7 @@ contract PayingAgent is IPayingAgent, AccessControlDefaultAdminRules, Reentrancy
             // which goes to the pledge agent).
             if (b.series.isFrozen(holder)) frozen = face - pledged;
         } else {
-            face = b.series.balanceOf(holder);
+            face = balance;
         }
         if (face == 0) return;
         uint256 amount = BondMath.proRata(b.facePaid, face, b.numerator, b.denominator);

@@ -498,6 +498,15 @@ contract SecurityToken is
     }
 
     /// @inheritdoc ISecurityToken
+    function balancesOf(address[] calldata accounts) external view returns (uint256[] memory balances) {
+        TokenStorage storage $ = _s();
+        balances = new uint256[](accounts.length);
+        for (uint256 i = 0; i < accounts.length; ++i) {
+            balances[i] = $.accounts[accounts[i]].balance;
+        }
+    }
+
+    /// @inheritdoc ISecurityToken
     function pledgedOf(address account) external view returns (uint256) {
         return _s().accounts[account].pledged;
     }
