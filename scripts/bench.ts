@@ -10,6 +10,8 @@ import type { ContractTransactionResponse, Signer } from "ethers";
 import { COUNTRY, TOPICS } from "./lib/constants";
 import { deployClaimIssuer, deployIdentity, issueClaim } from "./lib/onchainid";
 import { createSeries, deploySuite, onboardInvestor, setUpKyc, type Suite } from "./lib/suite";
+import { benchBonds } from "./bench-bonds";
+import { benchDvp } from "./bench-dvp";
 
 interface Row {
   operation: string;
@@ -216,6 +218,15 @@ async function main() {
     void reference;
     record({ operation: `transfer to an existing holder with ${HOLDERS.toLocaleString("en-US")} holders`, kosai: holders, note: "same as with a handful: no per-holder state is read" });
   });
+
+  // ---------------------------------------------------------------- DvP settlement (scripts/bench-dvp.ts)
+  for (const row of await benchDvp()) record({ operation: row.label, kosai: row.gas, target: row.target, note: row.note });
+
+  // ---------------------------------------------------------------- bonds: series, coupons, redemption (scripts/bench-bonds.ts)
+  for (const row of await benchBonds()) {
+    const target = row.label.startsWith("coupon per holder") ? "30,000" : undefined;
+    record({ operation: row.label, kosai: row.gas, target, note: row.note });
+  }
 
   const table = renderTable();
   process.stdout.write(`\n${table}\n`);

@@ -31,6 +31,16 @@ contract BondFactory is IBondFactory, AccessControlDefaultAdminRules {
     uint256 public constant INDIVIDUAL_TOPIC = 10;
     /// @notice The most days a payment date may follow its scheduled date (a holiday stretch).
     uint32 public constant MAX_PAYMENT_DELAY_DAYS = 10;
+    /// @notice Fewest days between consecutive scheduled coupon dates of a semi-annual schedule: six months
+    /// on the coupon day, clamped to the month's end (31 August -> 28 February).
+    uint32 public constant SEMI_ANNUAL_MIN_DAYS = 181;
+    /// @notice Most days between consecutive scheduled coupon dates of a semi-annual schedule (28 February
+    /// -> 31 August, coupon day 31).
+    uint32 public constant SEMI_ANNUAL_MAX_DAYS = 184;
+    /// @notice Fewest days between consecutive scheduled coupon dates of an annual schedule.
+    uint32 public constant ANNUAL_MIN_DAYS = 365;
+    /// @notice Most days between consecutive scheduled coupon dates of an annual schedule (a leap day).
+    uint32 public constant ANNUAL_MAX_DAYS = 366;
 
     UpgradeableBeacon private immutable _bondBeacon;
     address private immutable _complianceBeacon;
@@ -141,7 +151,9 @@ contract BondFactory is IBondFactory, AccessControlDefaultAdminRules {
 
     // ================================================================== rules
 
-    /// @dev Rules every kind shares: ISIN, dates, coupon schedule shape.
+    /// @dev Rules every kind shares: ISIN, dates, coupon schedule shape. Every coupon pays rate / frequency
+    /// of a year, so after the first (whose period may be short or long) scheduled dates must be exactly
+    /// 12 / frequency months apart: a missing or extra coupon would pay the wrong interest.
     function _checkCommon(IBondToken.BondTerms calldata t) private pure {
         if (!Isin.isValid(t.isin) || !Isin.isJapanese(t.isin)) revert BondInvalidIsin(t.isin);
         if (!(t.interestStartDate <= t.issueDate && t.issueDate < t.maturityDate)) {
@@ -163,9 +175,22 @@ contract BondFactory is IBondFactory, AccessControlDefaultAdminRules {
             if (i + 1 < count) ordered = ordered && payment < uint32(t.couponDates[i + 1] >> 32);
             else ordered = ordered && scheduled == t.maturityDate;
             if (!ordered) revert BondInvalidCouponDate(i);
+            // Every period is a regular one, the first included (interest starts on the regular date before
+            // the first coupon; buyers at issue pay what has accrued since), so each coupon is rate / frequency.
+            if (!_regularGap(scheduled - previous, t.couponFrequency)) {
+                revert BondInvalidCouponSchedule(count, t.couponFrequency);
+            }
             previous = scheduled;
         }
         if (count != 0 && uint32(t.couponDates[0] >> 32) <= t.issueDate) revert BondInvalidCouponDate(0);
+    }
+
+    /// @dev Whether `days_` between two scheduled coupon dates is 12 / `frequency` months (1 or 2 a year).
+    function _regularGap(uint32 days_, uint8 frequency) private pure returns (bool) {
+        return
+            frequency == 1
+                ? days_ >= ANNUAL_MIN_DAYS && days_ <= ANNUAL_MAX_DAYS
+                : days_ >= SEMI_ANNUAL_MIN_DAYS && days_ <= SEMI_ANNUAL_MAX_DAYS;
     }
 
     /// @dev The rules of each kind: issuer, tenor, face unit, coupon, indexation, joint issuers, residents.

@@ -28,6 +28,9 @@ contract BondToken is IBondToken, SecurityToken {
     bytes32 private constant BOND_STORAGE_LOCATION = 0x5e75696ae1c2b3b0c7a8474c683dec30f72d754be7e67d92eec4289f23765200;
 
     /// @notice Use {initializeBond}: a bond series cannot exist without its terms.
+    /// @dev Always reverts, so it initializes no parent (hardhat-upgrades would otherwise take it, by its
+    /// name, for an initializer missing the SecurityToken initializer call).
+    /// @custom:oz-upgrades-unsafe-allow missing-initializer-call
     function initialize(TokenInit calldata) external pure override {
         revert BondTermsRequired();
     }

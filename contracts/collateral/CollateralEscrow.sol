@@ -40,15 +40,15 @@ contract CollateralEscrow is ICollateralEscrow, IPledgeAgent, AccessControlDefau
     IPriceFeed private immutable _prices;
     address private _payingAgent;
 
-    mapping(address securedParty => Policy) private _policies;
+    mapping(address securedParty => Policy policy) private _policies;
     mapping(address securedParty => mapping(uint8 haircutClass => uint16[6] factors)) private _haircuts;
     mapping(address securedParty => mapping(address series => SeriesInfo)) private _eligible;
-    mapping(bytes32 id => Account) private _accounts;
+    mapping(bytes32 id => Account account) private _accounts;
     mapping(bytes32 id => address[] series) private _series;
     mapping(bytes32 id => mapping(address series => uint256 units)) private _units;
     mapping(address wallet => bytes32[] ids) private _accountsOfWallet;
     mapping(address wallet => mapping(address securedParty => bytes32 id)) private _accountIds;
-    mapping(uint256 saleId => Sale) private _sales;
+    mapping(uint256 saleId => Sale sale) private _sales;
     uint256 private _nextSaleId;
 
     /// @param owner_ the admin (sets the paying agent).

@@ -175,8 +175,10 @@ interface IDvpSettlement {
     function settle(Trade calldata trade) external;
 
     /// @notice Settles each trade wholly or not at all; a failing trade does not stop the others.
-    /// @dev Anyone may call it (see {settle}). A failed trade's writes roll back and it stays as it was
-    /// (e.g. Affirmed, to retry later). Requirements: at most the batch cap of trades.
+    /// @dev Anyone may call it (see {settle}). Each trade runs in its own call frame: a failed trade's writes
+    /// roll back and it stays as it was (e.g. Affirmed, to retry later). A trade starved of gas fails with
+    /// empty revert data and stays settleable: give the call enough gas (about 85,000 per trade between
+    /// parties not yet touched in the batch). Requirements: at most the batch cap of trades.
     /// Emits {TradeSettled} or {TradeSettlementFailed} per trade, in order.
     /// @param trades the trades to settle.
     /// @return settled per trade, whether it settled.

@@ -303,6 +303,7 @@ contract SecurityToken is
     ) external onlyRole(Roles.PAYING_AGENT) {
         uint256 count = recipients.length;
         _requireSameLength(count, amounts.length);
+        if (funder == address(0)) revert TokenZeroAddress();
         if (count > MAX_DISTRIBUTION_BATCH) revert TokenBatchTooLarge(count, MAX_DISTRIBUTION_BATCH);
         uint256 total = 0;
         for (uint256 i = 0; i < count; ++i) {

@@ -17,6 +17,16 @@ const CONTRACTS = [
   "LockUpModule",
   "ClaimEligibilityModule",
   "DenominationModule",
+  "ResidentAreaModule",
+  "IdentityMinimumHoldingModule",
+  "BondToken",
+  "BondFactory",
+  "PayingAgent",
+  "CpiFeed",
+  "Offering",
+  "DvpSettlement",
+  "CollateralEscrow",
+  "PriceFeed",
 ];
 
 let combined: Interface | undefined;

@@ -1,14 +1,18 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture, setBalance, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { Signer } from "ethers";
-import { COUNTRY, ROLES } from "../../scripts/lib/constants";
+import { createBond, deployBondMarket } from "../../scripts/lib/bonds";
+import { BALANCE_LOCK, COUNTRY, ROLES } from "../../scripts/lib/constants";
+import { bondParams, kindOptions } from "../bond/bond-kinds";
+import { addYears, dayOfUnix } from "../fixtures/dates";
 import { withSecondWalletFixture } from "../fixtures/suite.fixture";
 
 /**
- * The access-control matrix: every privileged function of the token, compliance, registries and factory
- * is called by a holder of each role (and by nobody in particular); exactly the holders of the role
- * that guards it get through. A row fails if a guard is removed or a wrong role is accepted.
+ * The access-control matrix: every privileged function of the token, compliance, registries, factories,
+ * bond series, paying agent and CPI feed is called by a holder of each role (and by nobody in
+ * particular); exactly the holders of the role that guards it get through. A row fails if a guard is
+ * removed or a wrong role is accepted.
  */
 
 const ROLE_NAMES = [
@@ -21,6 +25,9 @@ const ROLE_NAMES = [
   "COMPLIANCE_AGENT",
   "REGISTRAR_AGENT",
   "SERIES_DEPLOYER",
+  "PAYING_AGENT",
+  "ISSUER_AGENT",
+  "INDEX_AGENT",
 ] as const;
 type RoleName = (typeof ROLE_NAMES)[number];
 
@@ -40,7 +47,12 @@ async function matrixFixture() {
     COMPLIANCE_AGENT: signers[15],
     REGISTRAR_AGENT: signers[16],
     SERIES_DEPLOYER: signers[17],
+    PAYING_AGENT: signers[18],
+    ISSUER_AGENT: signers[19],
+    // Hardhat has 20 signers: the last holder is a funded wallet with a fixed key.
+    INDEX_AGENT: new ethers.Wallet(ethers.id("kosai.matrix.INDEX_AGENT"), ethers.provider),
   };
+  await setBalance(await holders.INDEX_AGENT.getAddress(), 10n ** 21n);
   for (const role of ["SUPPLY_AGENT", "FREEZE_AGENT", "TRANSFER_AGENT", "RECOVERY_AGENT", "PAUSE_AGENT"] as const) {
     await token.connect(accounts.owner).grantRole(ROLES[role], await holders[role].getAddress());
   }
@@ -49,7 +61,64 @@ async function matrixFixture() {
     .connect(accounts.owner)
     .grantRole(ROLES.REGISTRAR_AGENT, await holders.REGISTRAR_AGENT.getAddress());
   await suite.factory.connect(accounts.owner).grantRole(ROLES.SERIES_DEPLOYER, await holders.SERIES_DEPLOYER.getAddress());
-  return { ...context, holders };
+  const bonds = await bondMarketForMatrix(context, holders);
+  return { ...context, holders, ...bonds };
+}
+
+/**
+ * The bond market on the matrix's suite, each role held by its holder only (the owner's own deployer, paying
+ * and index roles revoked): a floating retail JGB with a document (ISSUER_AGENT), a 2-year JGB that matured
+ * a month ago with 50,000 face held by alice and funded by bob (coupon runs), a bill that matured ten days
+ * ago (redemption), alice's allowance to the PAYING_AGENT holder on the plain series (distribution).
+ */
+async function bondMarketForMatrix(
+  context: Awaited<ReturnType<typeof withSecondWalletFixture>>,
+  holders: Record<RoleName, Signer>,
+) {
+  const { suite, accounts, token } = context;
+  const { owner, agent, alice, bob } = accounts;
+  const market = await deployBondMarket(suite, owner);
+  const today = dayOfUnix(await time.latest());
+  const cpiFeed = await market.cpiFeed.getAddress();
+  const issuerAgent = await holders.ISSUER_AGENT.getAddress();
+  const payingHolder = await holders.PAYING_AGENT.getAddress();
+
+  const floating = (
+    await createBond(market, owner, kindOptions("RetailFloatingJgb", today, cpiFeed, [agent.address], [issuerAgent]))
+  ).bond;
+  await floating
+    .connect(holders.ISSUER_AGENT)
+    .setDocument(ethers.encodeBytes32String("prospectus"), "ipfs://p", ethers.ZeroHash);
+  const couponIssue = addYears(today, -2) - 30;
+  const coupon = (
+    await createBond(market, owner, {
+      ...kindOptions("FixedRateJgb", couponIssue, cpiFeed, [agent.address]),
+      maturityDate: addYears(couponIssue, 2),
+    })
+  ).bond;
+  await coupon.connect(agent).mint(alice.address, 50_000n);
+  const bill = (
+    await createBond(market, owner, {
+      ...kindOptions("DiscountBill", today - 200, cpiFeed, [agent.address]),
+      maturityDate: today - 10,
+    })
+  ).bond;
+  for (const bond of [coupon, bill]) {
+    await market.payingAgent.connect(owner).setFunder(await bond.getAddress(), bob.address);
+  }
+  await market.cash.connect(owner).mint(bob.address, 1_000_000n);
+  await market.cash.connect(bob).approve(await market.payingAgent.getAddress(), ethers.MaxUint256);
+  const newBond = await bondParams(market, owner, kindOptions("FixedRateJgb", today, cpiFeed));
+
+  await market.bondFactory.connect(owner).revokeRole(ROLES.SERIES_DEPLOYER, owner.address);
+  await market.bondFactory.connect(owner).grantRole(ROLES.SERIES_DEPLOYER, await holders.SERIES_DEPLOYER.getAddress());
+  await market.payingAgent.connect(owner).revokeRole(ROLES.PAYING_AGENT, owner.address);
+  await market.payingAgent.connect(owner).grantRole(ROLES.PAYING_AGENT, payingHolder);
+  await market.cpiFeed.connect(owner).revokeRole(ROLES.INDEX_AGENT, owner.address);
+  await market.cpiFeed.connect(owner).grantRole(ROLES.INDEX_AGENT, await holders.INDEX_AGENT.getAddress());
+  await token.connect(owner).grantRole(ROLES.PAYING_AGENT, payingHolder);
+  await token.connect(alice).approve(payingHolder, ethers.MaxUint256);
+  return { market, today, bonds: { floating, coupon, bill }, newBond };
 }
 
 type Context = Awaited<ReturnType<typeof matrixFixture>>;
@@ -66,6 +135,22 @@ interface Row {
 
 const lockUpCall = (c: Context) =>
   c.suite.modules.lockUp.interface.encodeFunctionData("setLockUpEnd", [0]);
+
+/** The plain series locked for redemption by the PAYING_AGENT holder, if it is not yet (retirement rows). */
+async function redemptionLocked(c: Context) {
+  if ((await c.token.balanceLock()) !== BigInt(BALANCE_LOCK.Redemption)) {
+    await c.token.connect(c.holders.PAYING_AGENT).setBalanceLock(BALANCE_LOCK.Redemption);
+  }
+}
+
+/** The first coupon run of the matured JGB, opened by the PAYING_AGENT holder if it is not yet (batch rows). */
+async function couponRunOpen(c: Context) {
+  const bond = await c.bonds.coupon.getAddress();
+  if ((await c.market.payingAgent.runOf(bond)).kind === 0n) {
+    await c.market.payingAgent.connect(c.holders.PAYING_AGENT).openCoupon(bond, 0);
+  }
+  return bond;
+}
 
 /** The lock-up module's address, added to the compliance first if needed (rows that configure or remove it). */
 async function boundLockUp(c: Context): Promise<string> {
@@ -164,9 +249,44 @@ const ROWS: Row[] = [
       }),
   },
   { name: "factory.setIdentityRegistry", role: "DEFAULT_ADMIN", target: (c) => c.suite.factory, call: async (c, s) => c.suite.factory.connect(s).setIdentityRegistry(await c.suite.identityRegistry.getAddress()) },
+  // token: paying agent (balance lock, entitlements, retirement)
+  { name: "token.setBalanceLock", role: "PAYING_AGENT", target: (c) => c.token, call: (c, s) => c.token.connect(s).setBalanceLock(BALANCE_LOCK.RecordLocked) },
+  { name: "token.distribute", role: "PAYING_AGENT", target: (c) => c.token, call: (c, s) => c.token.connect(s).distribute(c.accounts.alice.address, [c.accounts.bob.address], [1n]) },
+  {
+    name: "token.retire",
+    role: "PAYING_AGENT",
+    target: (c) => c.token,
+    call: async (c, s) => {
+      await redemptionLocked(c);
+      return c.token.connect(s).retire(c.accounts.bob.address);
+    },
+  },
+  // bond series: issuer agent (floating rates, documents)
+  { name: "bond.setCouponRate", role: "ISSUER_AGENT", target: (c) => c.bonds.floating, call: (c, s) => c.bonds.floating.connect(s).setCouponRate(0, 600) },
+  { name: "bond.setDocument", role: "ISSUER_AGENT", target: (c) => c.bonds.floating, call: (c, s) => c.bonds.floating.connect(s).setDocument(ethers.encodeBytes32String("terms"), "ipfs://t", ethers.ZeroHash) },
+  { name: "bond.removeDocument", role: "ISSUER_AGENT", target: (c) => c.bonds.floating, call: (c, s) => c.bonds.floating.connect(s).removeDocument(ethers.encodeBytes32String("prospectus")) },
+  // bond factory
+  { name: "bondFactory.createBond", role: "SERIES_DEPLOYER", target: (c) => c.market.bondFactory, call: (c, s) => c.market.bondFactory.connect(s).createBond(c.newBond) },
+  // paying agent
+  { name: "payingAgent.setFunder", role: "PAYING_AGENT", target: (c) => c.market.payingAgent, call: async (c, s) => c.market.payingAgent.connect(s).setFunder(await c.bonds.coupon.getAddress(), c.accounts.bob.address) },
+  { name: "payingAgent.openCoupon", role: "PAYING_AGENT", target: (c) => c.market.payingAgent, call: async (c, s) => c.market.payingAgent.connect(s).openCoupon(await c.bonds.coupon.getAddress(), 0) },
+  { name: "payingAgent.openRedemption", role: "PAYING_AGENT", target: (c) => c.market.payingAgent, call: async (c, s) => c.market.payingAgent.connect(s).openRedemption(await c.bonds.bill.getAddress()) },
+  {
+    name: "payingAgent.payBatch",
+    role: "PAYING_AGENT",
+    target: (c) => c.market.payingAgent,
+    call: async (c, s) => c.market.payingAgent.connect(s).payBatch(await couponRunOpen(c), [c.accounts.alice.address]),
+  },
+  // CPI feed
+  { name: "cpiFeed.publish", role: "INDEX_AGENT", target: (c) => c.market.cpiFeed, call: (c, s) => c.market.cpiFeed.connect(s).publish([c.today], [104_000n]) },
 ];
 
 describe("access-control matrix", () => {
+  it("uses the role ids the contracts declare (CpiFeed.INDEX_AGENT)", async () => {
+    const context = await loadFixture(matrixFixture);
+    expect(await context.market.cpiFeed.INDEX_AGENT()).to.equal(ROLES.INDEX_AGENT);
+  });
+
   for (const row of ROWS) {
     describe(row.name, () => {
       it(`succeeds for ${row.role}`, async () => {

@@ -153,5 +153,10 @@ describe("SeriesFactory", () => {
       await upgrades.validateImplementation(ModularCompliance, { kind: "beacon" });
       await upgrades.validateUpgrade(SecurityToken, V2, { kind: "beacon" });
     });
+
+    it("the bond series implementation (BondToken) validates for a beacon (hardhat-upgrades)", async () => {
+      const BondToken = await ethers.getContractFactory("BondToken");
+      await upgrades.validateImplementation(BondToken, { kind: "beacon" });
+    });
   });
 });
