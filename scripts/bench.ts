@@ -12,6 +12,7 @@ import { deployClaimIssuer, deployIdentity, issueClaim } from "./lib/onchainid";
 import { createSeries, deploySuite, onboardInvestor, setUpKyc, type Suite } from "./lib/suite";
 import { benchBonds } from "./bench-bonds";
 import { benchDvp } from "./bench-dvp";
+import { benchRepo } from "./bench-repo";
 
 interface Row {
   operation: string;
@@ -227,6 +228,9 @@ async function main() {
     const target = row.label.startsWith("coupon per holder") ? "30,000" : undefined;
     record({ operation: row.label, kosai: row.gas, target, note: row.note });
   }
+
+  // ---------------------------------------------------------------- intraday repo (scripts/bench-repo.ts)
+  for (const row of await benchRepo()) record({ operation: row.label, kosai: row.gas, note: row.note });
 
   const table = renderTable();
   process.stdout.write(`\n${table}\n`);
