@@ -27,6 +27,7 @@ const CONTRACTS = [
   "DvpSettlement",
   "CollateralEscrow",
   "PriceFeed",
+  "IntradayRepo",
 ];
 
 let combined: Interface | undefined;
