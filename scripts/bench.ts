@@ -10,7 +10,9 @@ import type { ContractTransactionResponse, Signer } from "ethers";
 import { COUNTRY, TOPICS } from "./lib/constants";
 import { deployClaimIssuer, deployIdentity, issueClaim } from "./lib/onchainid";
 import { createSeries, deploySuite, onboardInvestor, setUpKyc, type Suite } from "./lib/suite";
+import { benchBonds } from "./bench-bonds";
 import { benchDvp } from "./bench-dvp";
+import { benchRepo } from "./bench-repo";
 
 interface Row {
   operation: string;
@@ -220,6 +222,15 @@ async function main() {
 
   // ---------------------------------------------------------------- DvP settlement (scripts/bench-dvp.ts)
   for (const row of await benchDvp()) record({ operation: row.label, kosai: row.gas, target: row.target, note: row.note });
+
+  // ---------------------------------------------------------------- bonds: series, coupons, redemption (scripts/bench-bonds.ts)
+  for (const row of await benchBonds()) {
+    const target = row.label.startsWith("coupon per holder") ? "30,000" : undefined;
+    record({ operation: row.label, kosai: row.gas, target, note: row.note });
+  }
+
+  // ---------------------------------------------------------------- intraday repo (scripts/bench-repo.ts)
+  for (const row of await benchRepo()) record({ operation: row.label, kosai: row.gas, note: row.note });
 
   const table = renderTable();
   process.stdout.write(`\n${table}\n`);

@@ -15,6 +15,7 @@ import { describeRevert } from "./lib/errors";
 import { createBond, deployBondMarket, payRun } from "./lib/bonds";
 import { dayOfUnix, formatDate, jstMidnight, nextBusinessDay, fromCivil, toCivil } from "./lib/calendar";
 import { deploy, deploySuite, onboardInvestor, send, setUpKyc, type Investor } from "./lib/suite";
+import { allotDeliverAndClose, deployOffering } from "./lib/offering";
 
 const YEN = (n: bigint) => `¥${n.toLocaleString("en-US")}`;
 const step = (title: string) => process.stdout.write(`\n== ${title}\n`);
@@ -30,12 +31,21 @@ async function main() {
   const kyc = await setUpKyc(suite, mofSigner, kycDesk, [TOPICS.KYC]);
   const market = await deployBondMarket(suite, mofSigner, bankDesk);
   const dvp = await deploy<DvpSettlement>("DvpSettlement", mofSigner, await addr(mofSigner));
+  const offering = await deployOffering({
+    suite,
+    market,
+    owner: mofSigner,
+    registrar,
+    kyc,
+    issuerAgents: [await addr(mofSigner)],
+  });
   line(
     `IdentityRegistry   ${await suite.identityRegistry.getAddress()}  (KYC claim required, issuer ${await kyc.issuer.getAddress()})`,
   );
   line(`BondFactory        ${await market.bondFactory.getAddress()}`);
   line(`PayingAgent        ${await market.payingAgent.getAddress()}`);
   line(`DvpSettlement      ${await dvp.getAddress()}`);
+  line(`Offering           ${await offering.getAddress()}`);
   line(`JPYD cash token    ${await market.cash.getAddress()}  (tokenized yen deposit, decimals 0)`);
 
   step("2. Onboarding: ONCHAINID identity + KYC claim signed by the provider + registration");
@@ -62,13 +72,14 @@ async function main() {
 
   step("3. The Ministry of Finance creates a 10-year JGB; its terms live on chain");
   const today = dayOfUnix(await time.latest());
-  const t = toCivil(today);
+  const issueDay = nextBusinessDay(today + 2); // delivery T+2, on a business day
+  const t = toCivil(issueDay);
   // Coupons on 20 June and 20 December; interest runs from the regular date before issue (buyers at issue
   // pay what has accrued since), so every coupon is a full half-year's.
   const regular = (year: number, half: 0 | 1) => fromCivil({ year, month: half ? 12 : 6, day: 20 });
   const maturity = regular(t.year + 10, 1);
   let interestStart = regular(t.year, 1);
-  while (interestStart > today)
+  while (interestStart > issueDay)
     interestStart = interestStart === regular(t.year, 1) ? regular(t.year, 0) : regular(t.year - 1, 1);
   const m = suite.modules;
   const { bond, receipt } = await createBond(market, mofSigner, {
@@ -77,12 +88,14 @@ async function main() {
     symbol: "JGB381",
     isin: "JP1103751Q17",
     issuerName: "Ministry of Finance Japan",
-    issueDate: today,
+    issueDate: issueDay,
     interestStartDate: interestStart,
     maturityDate: maturity,
     couponRate: 12_000,
     issueVolume: 2_600_000_000_000n,
     agents: [await addr(agent)],
+    issuerAgents: [await addr(mofSigner)],
+    supplyAgents: [await offering.getAddress()],
     extraModules: [
       {
         module: await m.countryAllow.getAddress(),
@@ -95,7 +108,7 @@ async function main() {
     `${await bond.name()}  ISIN ${await bond.isin()}  token ${bondAddress}  (${receipt.gasUsed.toLocaleString("en-US")} gas)`,
   );
   line(
-    `coupon 1.2% a year, semi-annual; face unit ${YEN(await bond.denomination())}; interest from ${formatDate(interestStart)}, issue ${formatDate(today)}, maturity ${formatDate(maturity)}`,
+    `coupon 1.2% a year, semi-annual; face unit ${YEN(await bond.denomination())}; interest from ${formatDate(interestStart)}, issue ${formatDate(issueDay)}, maturity ${formatDate(maturity)}`,
   );
   const dates = await bond.couponDates();
   const shown = dates
@@ -104,14 +117,45 @@ async function main() {
   line(`${dates.length} coupons (holidays roll to the next business day): ${shown.join(", ")}, ...`);
   line("compliance preset: whole ¥50,000 units; plus this series' extra rule: holders resident in Japan");
 
-  step("4. Issuance by the Ministry's agent");
-  for (const [name, amount] of [
-    ["Bank A (Tokyo)", 500_000_000n],
-    ["Bank B (Osaka)", 200_000_000n],
+  step("4. Primary issuance: offering, applications with cash deposited, pro-rata allotment, DvP delivery");
+  const now0 = await time.latest();
+  const size = 600_000_000n;
+  await send(
+    offering.connect(mofSigner).openOffering({
+      bond: bondAddress,
+      proceedsAccount: await addr(mofAccount),
+      size,
+      price: 99_850_000n, // 99.85 per 100 face
+      openTime: now0,
+      closeTime: now0 + 3600,
+      deliveryDay: issueDay,
+    }),
+  );
+  const id = await offering.offeringCount();
+  line(
+    `offering #${id}: ${YEN(size)} face at 99.85 plus interest accrued since ${formatDate(interestStart)}; delivery ${formatDate(issueDay)}`,
+  );
+  for (const [name, wallet, face] of [
+    ["Bank A (Tokyo)", bankA, 500_000_000n],
+    ["Bank B (Osaka)", bankB, 300_000_000n],
   ] as const) {
-    await send(bond.connect(agent).mint(investors[name].address, amount));
-    line(`${name} receives ${YEN(amount)} face`);
+    await send(market.cash.connect(wallet).approve(await offering.getAddress(), ethers.MaxUint256));
+    const [amount, accrued] = await offering.quote(id, face);
+    await send(offering.connect(wallet).applyFor(id, face));
+    line(
+      `${name} applies for ${YEN(face)} and deposits ${YEN(amount + accrued)} (price ${YEN(amount)} + accrued ${YEN(accrued)})`,
+    );
   }
+  await time.increaseTo(Math.max(jstMidnight(issueDay) + 9 * 3600, now0 + 3601));
+  const cashBefore = await market.cash.balanceOf(await addr(mofAccount));
+  const allotment = await allotDeliverAndClose(offering, mofSigner, id);
+  for (const a of allotment) {
+    const name = a.applicant === (await addr(bankA)) ? "Bank A (Tokyo)" : "Bank B (Osaka)";
+    line(`${name} allotted ${YEN(a.face)} (pro rata): units minted against its deposit, the rest refunded`);
+  }
+  line(
+    `the MOF account receives ${YEN((await market.cash.balanceOf(await addr(mofAccount))) - cashBefore)}; supply ${YEN(await bond.totalSupply())}`,
+  );
 
   step("5. A secondary trade, settled by atomic delivery versus payment (24/7, no business hours)");
   for (const w of [bankA, bankB]) {

@@ -175,7 +175,9 @@ contract BondFactory is IBondFactory, AccessControlDefaultAdminRules {
             if (i + 1 < count) ordered = ordered && payment < uint32(t.couponDates[i + 1] >> 32);
             else ordered = ordered && scheduled == t.maturityDate;
             if (!ordered) revert BondInvalidCouponDate(i);
-            if (i != 0 && !_regularGap(scheduled - previous, t.couponFrequency)) {
+            // Every period is a regular one, the first included (interest starts on the regular date before
+            // the first coupon; buyers at issue pay what has accrued since), so each coupon is rate / frequency.
+            if (!_regularGap(scheduled - previous, t.couponFrequency)) {
                 revert BondInvalidCouponSchedule(count, t.couponFrequency);
             }
             previous = scheduled;

@@ -18,7 +18,8 @@ interface IPayingAgent {
         Redemption
     }
 
-    /// @notice A payment run in progress (at most one per series).
+    /// @notice A payment run in progress (at most one per series). `paidHash` chains every holder taken
+    /// so far (`keccak256(previous, holder)`, in the order taken): proof of who was already paid.
     struct Run {
         RunKind kind;
         uint32 period;
@@ -29,6 +30,7 @@ interface IPayingAgent {
         uint128 paid;
         uint256 numerator;
         uint256 denominator;
+        bytes32 paidHash;
     }
 
     /// @notice `funder` pays the series' coupons and principal (its allowance to this contract on the
@@ -70,6 +72,10 @@ interface IPayingAgent {
     error PayingAgentCouponsOutstanding(address bond, uint256 paid, uint256 count);
     /// @notice The funder's free cash or allowance does not cover what is due.
     error PayingAgentFundingShortfall(address funder, uint256 due, uint256 freeBalance, uint256 allowance);
+    /// @notice The list of holders already taken does not match the run's record of them.
+    error PayingAgentPaidListMismatch(address bond);
+    /// @notice The holder was already taken in this run.
+    error PayingAgentAlreadyPaid(address holder);
     /// @notice Holders must come in strictly ascending address order.
     error PayingAgentHoldersNotAscending(address holder, address previous);
     /// @notice A batch is empty or larger than the cap.
@@ -106,9 +112,17 @@ interface IPayingAgent {
     /// the previous batch's last; 1..MAX_BATCH holders. Emits {BatchPaid}, and {RunCompleted} at the end.
     function payBatch(address bond, address[] calldata holders) external;
 
+    /// @notice Pays holders a batch skipped (an address below the run's cursor): the caller proves who was
+    /// already taken by giving that list, which must hash to the run's record; none of `missed` may be on it.
+    /// @dev Requirements: caller has PAYING_AGENT; a run in progress; `paidSoFar` is every holder taken,
+    /// in the order taken; `missed` distinct, not in it, 1..MAX_BATCH. Emits {BatchPaid}, and
+    /// {RunCompleted} when it completes the run.
+    function payMissedHolders(address bond, address[] calldata paidSoFar, address[] calldata missed) external;
+
     /// @notice Redeems `face` of the caller's retail JGBs early: face plus accrued interest, minus the two
     /// coupons paid most recently (gross).
-    /// @dev Requirements: retail series; one year after issue; no run in progress; whole units.
+    /// @dev Requirements: retail series; one year after issue; no run in progress; whole units; the
+    /// caller's wallet not frozen (frozen holdings are not turned into free cash).
     /// Emits {EarlyRedemption}.
     function redeemEarly(address bond, uint256 face) external;
 

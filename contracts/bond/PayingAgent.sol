@@ -31,6 +31,8 @@ contract PayingAgent is IPayingAgent, AccessControlDefaultAdminRules, Reentrancy
         IBondToken series;
         bool redemption;
         address previous;
+        bool inOrder;
+        bytes32 hash;
         uint256 facePaid;
         uint256 numerator;
         uint256 denominator;
@@ -44,6 +46,7 @@ contract PayingAgent is IPayingAgent, AccessControlDefaultAdminRules, Reentrancy
         address[] pledgors;
         uint256[] pledgedUnits;
         uint256[] pledgedProceeds;
+        uint256[] balances;
     }
 
     mapping(address bond => address funder) private _funders;
@@ -109,6 +112,36 @@ contract PayingAgent is IPayingAgent, AccessControlDefaultAdminRules, Reentrancy
 
     /// @inheritdoc IPayingAgent
     function payBatch(address bond, address[] calldata holders) external onlyRole(Roles.PAYING_AGENT) nonReentrant {
+        _pay(bond, holders, true);
+    }
+
+    /// @inheritdoc IPayingAgent
+    function payMissedHolders(
+        address bond,
+        address[] calldata paidSoFar,
+        address[] calldata missed
+    ) external onlyRole(Roles.PAYING_AGENT) nonReentrant {
+        Run storage run = _runs[bond];
+        if (run.kind == RunKind.None) revert PayingAgentNoRun(bond);
+        bytes32 hash = bytes32(0);
+        for (uint256 i = 0; i < paidSoFar.length; ++i) {
+            hash = keccak256(abi.encodePacked(hash, paidSoFar[i]));
+        }
+        if (hash != run.paidHash) revert PayingAgentPaidListMismatch(bond);
+        for (uint256 i = 0; i < missed.length; ++i) {
+            address holder = missed[i];
+            for (uint256 j = 0; j < paidSoFar.length; ++j) {
+                if (paidSoFar[j] == holder) revert PayingAgentAlreadyPaid(holder);
+            }
+            for (uint256 j = 0; j < i; ++j) {
+                if (missed[j] == holder) revert PayingAgentAlreadyPaid(holder);
+            }
+        }
+        _pay(bond, missed, false);
+    }
+
+    /// @dev Pays a batch of the run in progress; `inOrder` holders must extend the ascending cursor.
+    function _pay(address bond, address[] calldata holders, bool inOrder) private {
         Run storage run = _runs[bond];
         RunKind runKind = run.kind;
         if (runKind == RunKind.None) revert PayingAgentNoRun(bond);
@@ -119,6 +152,8 @@ contract PayingAgent is IPayingAgent, AccessControlDefaultAdminRules, Reentrancy
             series: IBondToken(bond),
             redemption: runKind == RunKind.Redemption,
             previous: run.lastHolder,
+            inOrder: inOrder,
+            hash: run.paidHash,
             facePaid: run.facePaid,
             numerator: run.numerator,
             denominator: run.denominator,
@@ -131,12 +166,16 @@ contract PayingAgent is IPayingAgent, AccessControlDefaultAdminRules, Reentrancy
             np: 0,
             pledgors: new address[](runKind == RunKind.Redemption ? count : 0),
             pledgedUnits: new uint256[](runKind == RunKind.Redemption ? count : 0),
-            pledgedProceeds: new uint256[](runKind == RunKind.Redemption ? count : 0)
+            pledgedProceeds: new uint256[](runKind == RunKind.Redemption ? count : 0),
+            balances: new uint256[](0)
         });
+        // A coupon reads every holder's units in one call; a redemption retires them one by one.
+        if (!b.redemption) b.balances = b.series.balancesOf(holders);
         for (uint256 i = 0; i < count; ++i) {
-            _payOne(b, holders[i]);
+            _payOne(b, holders[i], b.redemption ? 0 : b.balances[i]);
         }
         run.lastHolder = b.previous;
+        run.paidHash = b.hash;
         run.facePaid = uint128(b.facePaid);
         run.paid += uint128(b.amount);
         emit BatchPaid(bond, runKind, b.n, b.face, b.amount);
@@ -165,6 +204,8 @@ contract PayingAgent is IPayingAgent, AccessControlDefaultAdminRules, Reentrancy
             revert PayingAgentEarlyRedemptionNotAllowed(bond, bondKind);
         }
         _requireNoRun(bond);
+        // A frozen wallet cannot turn its units into cash (the burn below checks frozen units only).
+        if (series.isFrozen(msg.sender)) revert ISecurityToken.TokenWalletFrozen(msg.sender);
         uint256 unit = series.denomination();
         if (face == 0 || face % unit != 0) revert PayingAgentBadFace(face, unit);
         (, uint32 issue, ) = series.scheduleDays();
@@ -232,8 +273,9 @@ contract PayingAgent is IPayingAgent, AccessControlDefaultAdminRules, Reentrancy
         if (day < start) revert PayingAgentSettlementBeforeInterestStart(start, day);
         uint64[] memory dates = series.couponDates();
         uint256 period = 0;
-        // The period is the first whose scheduled date is on or after the settlement day.
-        while (period < dates.length && uint32(dates[period] >> 32) < day) {
+        // The period is the first whose scheduled date is after the settlement day: settlement on a coupon
+        // date accrues nothing (days run from the last coupon date, exclusive, to settlement, inclusive).
+        while (period < dates.length && uint32(dates[period] >> 32) <= day) {
             start = uint32(dates[period] >> 32);
             ++period;
         }
@@ -272,7 +314,8 @@ contract PayingAgent is IPayingAgent, AccessControlDefaultAdminRules, Reentrancy
             due: uint128(due),
             paid: 0,
             numerator: numerator,
-            denominator: denominator
+            denominator: denominator,
+            paidHash: bytes32(0)
         });
         series.setBalanceLock(lock);
     }
@@ -294,14 +337,23 @@ contract PayingAgent is IPayingAgent, AccessControlDefaultAdminRules, Reentrancy
 
     /// @dev Pays one holder of the batch: its units of record (retired, at redemption) with cumulative
     /// rounding. A holder with nothing is skipped, but still counts for the ascending order.
-    function _payOne(Batch memory b, address holder) private {
-        if (holder <= b.previous) revert PayingAgentHoldersNotAscending(holder, b.previous);
-        b.previous = holder;
+    function _payOne(Batch memory b, address holder, uint256 balance) private {
+        if (b.inOrder) {
+            if (holder <= b.previous) revert PayingAgentHoldersNotAscending(holder, b.previous);
+            b.previous = holder;
+        }
+        b.hash = keccak256(abi.encodePacked(b.hash, holder));
         uint256 face;
         uint256 frozen = 0;
         uint256 pledged = 0;
-        if (b.redemption) (face, frozen, pledged) = b.series.retire(holder);
-        else face = b.series.balanceOf(holder);
+        if (b.redemption) {
+            (face, frozen, pledged) = b.series.retire(holder);
+            // Every unit of a frozen wallet is frozen: so is its principal (but that of pledged units,
+            // which goes to the pledge agent).
+            if (b.series.isFrozen(holder)) frozen = face - pledged;
+        } else {
+            face = balance;
+        }
         if (face == 0) return;
         uint256 amount = BondMath.proRata(b.facePaid, face, b.numerator, b.denominator);
         if (pledged != 0) {

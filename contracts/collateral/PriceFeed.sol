@@ -30,7 +30,7 @@ contract PriceFeed is IPriceFeed, AccessControlDefaultAdminRules {
     /// @notice An observation in the future, or not newer than the one held.
     error PriceFeedObservationOutOfOrder(address series, uint64 observedAt, uint64 latest);
 
-    mapping(address series => Price price) private _prices;
+    mapping(address series => Price latest) private _prices;
 
     /// @param owner_ the admin, who grants PRICE_AGENT.
     constructor(address owner_) AccessControlDefaultAdminRules(0, owner_) {}

@@ -191,6 +191,9 @@ interface ISecurityToken is IERC3643 {
     /// @notice The series' pledge agent.
     function pledgeAgent() external view returns (address);
 
+    /// @notice Units held by each of `accounts` (one call for a batch of holders, e.g. a coupon run).
+    function balancesOf(address[] calldata accounts) external view returns (uint256[] memory balances);
+
     /// @notice Units of `account` pledged.
     function pledgedOf(address account) external view returns (uint256);
 }

@@ -303,6 +303,7 @@ contract SecurityToken is
     ) external onlyRole(Roles.PAYING_AGENT) {
         uint256 count = recipients.length;
         _requireSameLength(count, amounts.length);
+        if (funder == address(0)) revert TokenZeroAddress();
         if (count > MAX_DISTRIBUTION_BATCH) revert TokenBatchTooLarge(count, MAX_DISTRIBUTION_BATCH);
         uint256 total = 0;
         for (uint256 i = 0; i < count; ++i) {
@@ -494,6 +495,15 @@ contract SecurityToken is
     /// @inheritdoc ISecurityToken
     function pledgeAgent() external view returns (address) {
         return address(_s().pledgeAgent);
+    }
+
+    /// @inheritdoc ISecurityToken
+    function balancesOf(address[] calldata accounts) external view returns (uint256[] memory balances) {
+        TokenStorage storage $ = _s();
+        balances = new uint256[](accounts.length);
+        for (uint256 i = 0; i < accounts.length; ++i) {
+            balances[i] = $.accounts[accounts[i]].balance;
+        }
     }
 
     /// @inheritdoc ISecurityToken

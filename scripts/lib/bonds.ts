@@ -10,7 +10,7 @@ import type {
 } from "../../typechain-types";
 import type { IBondFactory } from "../../typechain-types/contracts/bond/BondFactory";
 import { BOND_KIND, type BondKindName, ROLES, TOKEN_AGENT_ROLES } from "./constants";
-import { type Day } from "./calendar";
+import { type Day, daysInMonth, fromCivil, toCivil } from "./calendar";
 import { couponSchedule, type CouponFrequency } from "./schedule";
 import { type ModuleSetup, type Suite, createSeries, deploy, send } from "./suite";
 
@@ -80,7 +80,7 @@ export interface BondOptions {
   issuerName: string;
   issueDate: Day;
   maturityDate: Day;
-  /** Defaults to the issue date. */
+  /** Defaults to the regular coupon date before the first coupon (the first period is a full one). */
   interestStartDate?: Day;
   /** ppm per year (1% = 10,000); the minimum rate of a floating series. 0 for a discount bill. */
   couponRate: number;
@@ -88,6 +88,8 @@ export interface BondOptions {
   couponFrequency?: CouponFrequency | 0;
   /** Named first coupon date; by default the first regular date after issue. */
   firstCouponDate?: Day;
+  /** Day of the month coupons fall on (clamped to month ends); by default maturity's. */
+  couponDay?: number;
   /** Face unit in yen; defaults to the kind's (JGB and T-bill 50,000, JGBi and joint 100,000, retail 10,000). */
   denomination?: bigint;
   issueVolume: bigint;
@@ -113,6 +115,15 @@ const KIND_UNIT: Partial<Record<BondKindName, bigint>> = {
   MunicipalJoint: 100_000n,
 };
 
+/** The same day of the month `months` earlier, clamped to the month's end (the regular date before). */
+export function monthsBefore(day: Day, months: number): Day {
+  const c = toCivil(day);
+  const index = c.year * 12 + (c.month - 1) - months;
+  const year = Math.floor(index / 12);
+  const month = index - year * 12 + 1;
+  return fromCivil({ year, month, day: Math.min(c.day, daysInMonth(year, month)) });
+}
+
 /** Packs a coupon date as the contracts store it: `(scheduled << 32) | payment`. */
 export function packCouponDate(scheduled: Day, payment: Day): bigint {
   return (BigInt(scheduled) << 32n) | BigInt(payment);
@@ -129,7 +140,12 @@ export function bondTerms(options: BondOptions, currency: string): IBondFactory.
           maturityDate: options.maturityDate,
           frequency,
           firstCouponDate: options.firstCouponDate,
+          couponDay: options.couponDay,
         }).payments.map((p) => packCouponDate(p.scheduled, p.payment));
+  // Interest starts on the regular date before the first coupon (every period is a full one).
+  const firstScheduled = dates.length === 0 ? options.issueDate : Number(dates[0] >> 32n);
+  const interestStart =
+    options.interestStartDate ?? (frequency === 0 ? options.issueDate : monthsBefore(firstScheduled, 12 / frequency));
   const denomination = options.denomination ?? KIND_UNIT[options.kind];
   if (denomination === undefined) throw new Error(`${options.kind}: denomination (face unit) is required`);
   const isin = ethers.toUtf8Bytes(options.isin);
@@ -138,7 +154,7 @@ export function bondTerms(options: BondOptions, currency: string): IBondFactory.
     kind: BOND_KIND[options.kind],
     isin: ethers.hexlify(isin),
     issuerCode: options.issuerCode ?? 0,
-    interestStartDate: options.interestStartDate ?? options.issueDate,
+    interestStartDate: interestStart,
     issueDate: options.issueDate,
     maturityDate: options.maturityDate,
     couponRate: options.couponRate,

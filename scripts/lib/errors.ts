@@ -17,6 +17,17 @@ const CONTRACTS = [
   "LockUpModule",
   "ClaimEligibilityModule",
   "DenominationModule",
+  "ResidentAreaModule",
+  "IdentityMinimumHoldingModule",
+  "BondToken",
+  "BondFactory",
+  "PayingAgent",
+  "CpiFeed",
+  "Offering",
+  "DvpSettlement",
+  "CollateralEscrow",
+  "PriceFeed",
+  "IntradayRepo",
 ];
 
 let combined: Interface | undefined;

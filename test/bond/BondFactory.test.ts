@@ -268,10 +268,21 @@ describe("BondFactory", () => {
         await expectAccepted(c, { ...params, terms: { ...params.terms, couponDates: dates } });
       });
 
-      it("accepts interest starting before issue (buyers pay the accrued interest), and annual coupons", async () => {
+      it("accepts interest starting on the regular date before issue (buyers pay the accrued interest), and annual coupons", async () => {
         const c = await loadFixture(factoryFixture);
-        await expectAccepted(c, await paramsOf(c, "FixedRateJgb", { interestStartDate: c.today - 30 }));
+        const params = await paramsOf(c, "FixedRateJgb");
+        expect(Number(params.terms.interestStartDate)).to.be.lessThanOrEqual(c.today);
+        await expectAccepted(c, params);
         await expectAccepted(c, await paramsOf(c, "MunicipalPublic", { couponFrequency: 1 }));
+      });
+
+      it("reverts with BondInvalidCouponSchedule when the first period is not a regular one (a long first coupon)", async () => {
+        const c = await loadFixture(factoryFixture);
+        const regular = await paramsOf(c, "FixedRateJgb");
+        const params = await paramsOf(c, "FixedRateJgb", {
+          interestStartDate: Number(regular.terms.interestStartDate) - 30,
+        });
+        await expectRejected(c, params, "BondInvalidCouponSchedule", [BigInt(params.terms.couponDates.length), 2n]);
       });
 
       it("accepts a schedule that counts back from a month-end maturity (clamped coupon days)", async () => {

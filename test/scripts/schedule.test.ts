@@ -215,7 +215,13 @@ describe("schedule", function () {
       });
     });
 
-    it("pays on business days, at most 9 days late, in strictly increasing order, ending at maturity (property)", function () {
+    it("rolls a coupon over the ten-day 2019 Golden Week (27 April pays 7 May, 10 days late; the contracts allow 10)", function () {
+      const { payments } = couponSchedule({ issueDate: d("2019-01-10"), maturityDate: d("2021-04-27"), frequency: 12 });
+      const april = payments.find((p) => p.scheduled === d("2019-04-27"));
+      expect(april?.payment).to.equal(d("2019-05-07"));
+    });
+
+    it("pays on business days, at most 10 days late (the 2019 Golden Week ran 10 days: 27 April pays 7 May), in strictly increasing order, ending at maturity (property)", function () {
       const terms = fc.record({
         issueDate: fc.integer({ min: d("2000-01-01"), max: d("2150-12-31") }),
         tenorDays: fc.integer({ min: 1, max: 40 * 366 }),
@@ -242,7 +248,7 @@ describe("schedule", function () {
             return (
               isBusinessDay(p.payment) &&
               p.payment >= p.scheduled &&
-              p.payment - p.scheduled < 10 &&
+              p.payment - p.scheduled <= 10 &&
               p.scheduled === monthsBefore(maturityDate, step * (payments.length - 1 - i)) &&
               (prev === undefined || (p.scheduled > prev.scheduled && p.payment > prev.payment))
             );

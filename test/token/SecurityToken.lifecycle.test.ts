@@ -400,11 +400,11 @@ describe("SecurityToken lifecycle (paying agent)", () => {
       it("retires the whole position, emitting Transfer to zero and UnitsRetired(agent, holder, units, 0)", async () => {
         const c = await loadFixture(inRedemption);
         const { payer, bob } = c.accounts;
-        expect(await c.token.connect(payer).retire.staticCall(bob.address)).to.deep.equal([500n, 0n]);
+        expect(await c.token.connect(payer).retire.staticCall(bob.address)).to.deep.equal([500n, 0n, 0n]);
         const tx = c.token.connect(payer).retire(bob.address);
         await expect(tx).to.changeTokenBalance(c.token, bob, -500n);
         await expect(tx).to.emit(c.token, "Transfer").withArgs(bob.address, ZERO, 500n);
-        await expect(tx).to.emit(c.token, "UnitsRetired").withArgs(payer.address, bob.address, 500n, 0n);
+        await expect(tx).to.emit(c.token, "UnitsRetired").withArgs(payer.address, bob.address, 500n, 0n, 0n);
         await expect(tx).not.to.emit(c.token, "TokensUnfrozen");
         expect(await c.token.totalSupply()).to.equal(1000n);
       });
@@ -415,11 +415,11 @@ describe("SecurityToken lifecycle (paying agent)", () => {
         await c.token.connect(agent).freezePartialTokens(alice.address, 300n);
         await c.token.connect(agent).setAddressFrozen(alice.address, true);
         await c.token.connect(payer).setBalanceLock(Redemption);
-        expect(await c.token.connect(payer).retire.staticCall(alice.address)).to.deep.equal([1000n, 300n]);
+        expect(await c.token.connect(payer).retire.staticCall(alice.address)).to.deep.equal([1000n, 300n, 0n]);
         const tx = c.token.connect(payer).retire(alice.address);
         await expect(tx).to.emit(c.token, "TokensUnfrozen").withArgs(alice.address, 300n);
         await expect(tx).to.emit(c.token, "Transfer").withArgs(alice.address, ZERO, 1000n);
-        await expect(tx).to.emit(c.token, "UnitsRetired").withArgs(payer.address, alice.address, 1000n, 300n);
+        await expect(tx).to.emit(c.token, "UnitsRetired").withArgs(payer.address, alice.address, 1000n, 300n, 0n);
         expect(await c.token.balanceOf(alice.address)).to.equal(0n);
         expect(await c.token.getFrozenTokens(alice.address)).to.equal(0n);
         expect(await c.token.totalSupply()).to.equal(500n);
@@ -430,12 +430,12 @@ describe("SecurityToken lifecycle (paying agent)", () => {
         const { payer, eve, bob } = c.accounts;
         await expect(c.token.connect(payer).retire(eve.address))
           .to.emit(c.token, "UnitsRetired")
-          .withArgs(payer.address, eve.address, 0n, 0n)
+          .withArgs(payer.address, eve.address, 0n, 0n, 0n)
           .and.not.to.emit(c.token, "Transfer");
         await c.token.connect(payer).retire(bob.address);
         await expect(c.token.connect(payer).retire(bob.address))
           .to.emit(c.token, "UnitsRetired")
-          .withArgs(payer.address, bob.address, 0n, 0n);
+          .withArgs(payer.address, bob.address, 0n, 0n, 0n);
       });
     });
 
