@@ -8,6 +8,8 @@ import { ROLES } from "../../scripts/lib/constants";
 import { addYears, dayOfUnix } from "../fixtures/dates";
 import {
   ESCROW_STATUS,
+  bucketOf,
+  residualYears,
   HAIRCUT_CLASS,
   chainDay,
   goToDay,
@@ -153,12 +155,12 @@ describe("CollateralEscrow", () => {
       await expect(escrow.connect(jscc).setHaircuts(HAIRCUT_CLASS.JGB, [...CUSTOM]))
         .to.emit(escrow, "HaircutsSet")
         .withArgs(jscc.address, HAIRCUT_CLASS.JGB, [...CUSTOM]);
-      const years = jgbMaturity - (await chainDay()) > 3653 ? 3 : 2; // bucket of a new 10-year JGB
-      expect(await escrow.haircutOf(jscc.address, j)).to.equal(CUSTOM[years]);
+      const bucket = bucketOf(residualYears(await chainDay(), jgbMaturity));
+      expect(await escrow.haircutOf(jscc.address, j)).to.equal(CUSTOM[bucket]);
       expect(await escrow.haircutOf(lender.address, j)).to.equal(before);
       expect(await escrow.haircutOf(jscc.address, m)).to.equal(muniFactor);
       await escrow.connect(jscc).setPolicy(3600, false); // a new policy keeps the custom factors
-      expect(await escrow.haircutOf(jscc.address, j)).to.equal(CUSTOM[years]);
+      expect(await escrow.haircutOf(jscc.address, j)).to.equal(CUSTOM[bucket]);
     });
 
     it("reverts with EscrowNoPolicy without a policy", async () => {
