@@ -11,6 +11,7 @@ import { COUNTRY, TOPICS } from "./lib/constants";
 import { deployClaimIssuer, deployIdentity, issueClaim } from "./lib/onchainid";
 import { createSeries, deploySuite, onboardInvestor, setUpKyc, type Suite } from "./lib/suite";
 import { benchBonds } from "./bench-bonds";
+import { benchCollateral } from "./bench-collateral";
 import { benchDvp } from "./bench-dvp";
 import { benchRepo } from "./bench-repo";
 
@@ -226,6 +227,12 @@ async function main() {
   // ---------------------------------------------------------------- bonds: series, coupons, redemption (scripts/bench-bonds.ts)
   for (const row of await benchBonds()) {
     const target = row.label.startsWith("coupon per holder") ? "30,000" : undefined;
+    record({ operation: row.label, kosai: row.gas, target, note: row.note });
+  }
+
+  // ---------------------------------------------------------------- collateral escrow (scripts/bench-collateral.ts)
+  for (const row of await benchCollateral()) {
+    const target = row.label.startsWith("pledge") || row.label.startsWith("release (") ? "100,000" : undefined;
     record({ operation: row.label, kosai: row.gas, target, note: row.note });
   }
 

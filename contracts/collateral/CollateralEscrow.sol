@@ -2,6 +2,8 @@
 pragma solidity 0.8.30;
 
 import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
@@ -159,7 +161,7 @@ contract CollateralEscrow is ICollateralEscrow, IPledgeAgent, AccessControlDefau
         if (!_policies[securedParty].cashAllowed) revert EscrowCashNotAllowed(securedParty);
         if (amount == 0) revert EscrowZeroAmount();
         account.cash += uint128(amount);
-        _cash.transferFrom(msg.sender, address(this), amount);
+        SafeERC20.safeTransferFrom(_cashToken(), msg.sender, address(this), amount);
         emit CashPledged(id, amount);
         _endCallIfMet(id, account);
     }
@@ -179,7 +181,7 @@ contract CollateralEscrow is ICollateralEscrow, IPledgeAgent, AccessControlDefau
         if (account.status != Status.Active) revert EscrowAccountStatus(id, account.status);
         _takeCash(id, account, amount);
         uint256 coverage = _requireCovered(id, account);
-        _cash.transfer(msg.sender, amount);
+        SafeERC20.safeTransfer(_cashToken(), msg.sender, amount);
         emit CashReleased(id, amount, coverage);
     }
 
@@ -268,7 +270,7 @@ contract CollateralEscrow is ICollateralEscrow, IPledgeAgent, AccessControlDefau
         _takeCash(id, account, amount);
         outstanding -= amount;
         account.outstanding = uint128(outstanding);
-        _cash.transfer(msg.sender, amount);
+        SafeERC20.safeTransfer(_cashToken(), msg.sender, amount);
         emit CashTaken(id, amount, outstanding);
     }
 
@@ -315,10 +317,10 @@ contract CollateralEscrow is ICollateralEscrow, IPledgeAgent, AccessControlDefau
         outstanding -= toSecuredParty;
         account.outstanding = uint128(outstanding);
 
-        _cash.transferFrom(msg.sender, address(this), sale.cashAmount);
+        SafeERC20.safeTransferFrom(_cashToken(), msg.sender, address(this), sale.cashAmount);
         ISecurityToken(sale.series).enforcePledge(account.pledgor, msg.sender, sale.units);
-        if (toSecuredParty != 0) _cash.transfer(account.securedParty, toSecuredParty);
-        if (surplus != 0) _cash.transfer(account.pledgor, surplus);
+        if (toSecuredParty != 0) SafeERC20.safeTransfer(_cashToken(), account.securedParty, toSecuredParty);
+        if (surplus != 0) SafeERC20.safeTransfer(_cashToken(), account.pledgor, surplus);
         emit CollateralSold(saleId, sale.account, sale.units, sale.cashAmount, toSecuredParty, surplus, outstanding);
     }
 
@@ -564,7 +566,7 @@ contract CollateralEscrow is ICollateralEscrow, IPledgeAgent, AccessControlDefau
         returnedCash = account.cash;
         if (returnedCash != 0) {
             account.cash = 0;
-            _cash.transfer(pledgor, returnedCash);
+            SafeERC20.safeTransfer(_cashToken(), pledgor, returnedCash);
             emit CashReleased(id, returnedCash, 0);
         }
     }
@@ -602,5 +604,9 @@ contract CollateralEscrow is ICollateralEscrow, IPledgeAgent, AccessControlDefau
 
     function _requirePolicy(address securedParty) private view {
         if (!_policies[securedParty].set) revert EscrowNoPolicy(securedParty);
+    }
+
+    function _cashToken() private view returns (IERC20) {
+        return IERC20(address(_cash));
     }
 }
