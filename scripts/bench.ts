@@ -226,13 +226,13 @@ async function main() {
 
   // ---------------------------------------------------------------- bonds: series, coupons, redemption (scripts/bench-bonds.ts)
   for (const row of await benchBonds()) {
-    const target = row.label.startsWith("coupon per holder") ? "30,000" : undefined;
+    const target = row.label.startsWith("coupon per holder") ? "≤ 30,000" : undefined;
     record({ operation: row.label, kosai: row.gas, target, note: row.note });
   }
 
   // ---------------------------------------------------------------- collateral escrow (scripts/bench-collateral.ts)
   for (const row of await benchCollateral()) {
-    const target = row.label.startsWith("pledge") || row.label.startsWith("release (") ? "100,000" : undefined;
+    const target = /^escrow (pledge|release) \(/.test(row.label) ? "≤ 100,000" : undefined;
     record({ operation: row.label, kosai: row.gas, target, note: row.note });
   }
 

@@ -54,19 +54,28 @@ interface ICollateralEscrow {
         uint64 expiry;
     }
 
+    /// @notice A secured party set its policy.
     event PolicySet(address indexed securedParty, uint32 maxPriceAge, bool cashAllowed);
+    /// @notice A secured party replaced its haircut factors for a class.
     event HaircutsSet(address indexed securedParty, uint8 indexed haircutClass, uint16[6] factors);
+    /// @notice A secured party made a series eligible (or not).
     event EligibilitySet(address indexed securedParty, address indexed series, bool eligible);
+    /// @notice The margin requirement of an account was set (opening it if new).
     event RequirementSet(
         bytes32 indexed account,
         address indexed pledgor,
         address indexed securedParty,
         uint256 requirement
     );
+    /// @notice Units were pledged into an account.
     event Pledged(bytes32 indexed account, address indexed series, uint256 units);
+    /// @notice Cash was pledged into an account.
     event CashPledged(bytes32 indexed account, uint256 amount);
+    /// @notice Pledged units were released to the pledgor (`coverage` after; 0 when the account closes).
     event Released(bytes32 indexed account, address indexed series, uint256 units, uint256 coverage);
+    /// @notice Cash collateral was returned to the pledgor (`coverage` after; 0 when the account closes).
     event CashReleased(bytes32 indexed account, uint256 amount, uint256 coverage);
+    /// @notice Pledged units of one series were swapped for another in one transaction.
     event Substituted(
         bytes32 indexed account,
         address indexed outSeries,
@@ -75,9 +84,13 @@ interface ICollateralEscrow {
         uint256 inUnits,
         uint256 coverage
     );
+    /// @notice The secured party called for margin: coverage below requirement, top up by `deadline`.
     event MarginCalled(bytes32 indexed account, uint256 coverage, uint256 requirement, uint64 deadline);
+    /// @notice Coverage is back at or above the requirement: the call is over.
     event MarginCallMet(bytes32 indexed account, uint256 coverage, uint256 requirement);
+    /// @notice The deadline passed with coverage short: default, with the requirement as the obligation.
     event DefaultDeclared(bytes32 indexed account, uint256 coverage, uint256 obligation);
+    /// @notice In default, the secured party took units; their market value reduced the obligation.
     event CollateralTaken(
         bytes32 indexed account,
         address indexed series,
@@ -85,7 +98,9 @@ interface ICollateralEscrow {
         uint256 value,
         uint256 outstanding
     );
+    /// @notice In default, the secured party took cash collateral.
     event CashTaken(bytes32 indexed account, uint256 amount, uint256 outstanding);
+    /// @notice In default, pledged units were offered to a buyer for cash (DvP on purchase).
     event SaleListed(
         uint256 indexed saleId,
         bytes32 indexed account,
@@ -94,6 +109,7 @@ interface ICollateralEscrow {
         address buyer,
         uint256 cashAmount
     );
+    /// @notice Pledged units were sold by DvP: the obligation was paid first, the surplus went to the pledgor.
     event CollateralSold(
         uint256 indexed saleId,
         bytes32 indexed account,
@@ -103,39 +119,72 @@ interface ICollateralEscrow {
         uint256 surplusToPledgor,
         uint256 outstanding
     );
+    /// @notice An account closed: collateral returned, any uncovered obligation recorded as the loss.
     event AccountClosed(bytes32 indexed account, uint256 outstandingLoss, uint256 returnedCash);
+    /// @notice Pledged units matured: their principal is now cash collateral in the account.
     event CollateralMatured(bytes32 indexed account, address indexed series, uint256 units, uint256 cash);
+    /// @notice A recovery moved the pledgor's account to its new wallet.
     event PledgorWalletChanged(bytes32 indexed account, address indexed lostWallet, address indexed newWallet);
+    /// @notice The paying agent whose redemptions feed matured collateral was set.
     event PayingAgentSet(address indexed payingAgent);
 
+    /// @notice A zero address was given.
     error EscrowZeroAddress();
+    /// @notice The secured party has set no policy.
     error EscrowNoPolicy(address securedParty);
+    /// @notice A haircut class out of range, or a factor outside 1..10,000.
     error EscrowBadHaircuts(uint8 haircutClass);
+    /// @notice This escrow is not the pledge agent of the series.
     error EscrowNotPledgeAgentOf(address series);
+    /// @notice The pledgor has no identity in the registry.
     error EscrowPledgorNotRegistered(address pledgor);
+    /// @notice The pledgor is not verified (e.g. its KYC claim was revoked).
     error EscrowPledgorNotVerified(address pledgor);
+    /// @notice No account for this (pledgor, secured party).
     error EscrowUnknownAccount(address pledgor, address securedParty);
+    /// @notice The account (keyed by identity) is held by another wallet of the same investor.
     error EscrowAccountHeldByOtherWallet(bytes32 account, address wallet);
+    /// @notice The account's status does not allow this.
     error EscrowAccountStatus(bytes32 account, Status status);
+    /// @notice The series is not eligible with this secured party.
     error EscrowIneligibleSeries(address securedParty, address series);
+    /// @notice A zero amount.
     error EscrowZeroAmount();
+    /// @notice More units than the account holds of the series.
     error EscrowExceedsPledged(bytes32 account, address series, uint256 pledged, uint256 requested);
+    /// @notice More cash than the account holds.
     error EscrowExceedsCash(bytes32 account, uint256 cash, uint256 requested);
+    /// @notice The secured party's policy does not count cash.
     error EscrowCashNotAllowed(address securedParty);
+    /// @notice Coverage after the operation would be below the requirement.
     error EscrowCoverageBelowRequirement(bytes32 account, uint256 coverage, uint256 requirement);
+    /// @notice No margin call without a shortfall.
     error EscrowNoShortfall(bytes32 account, uint256 coverage, uint256 requirement);
+    /// @notice A deadline or expiry not in the future.
     error EscrowBadDeadline(uint64 deadline, uint256 nowTime);
+    /// @notice Default only after the deadline.
     error EscrowDeadlineNotPassed(bytes32 account, uint64 deadline, uint256 nowTime);
+    /// @notice Coverage meets the requirement: no default.
     error EscrowCallMet(bytes32 account, uint256 coverage, uint256 requirement);
+    /// @notice Enforcement needs a price at most one day old.
     error EscrowStalePrice(address series, uint64 observedAt, uint256 nowTime);
+    /// @notice Taking more than the outstanding obligation (plus one face unit).
     error EscrowTakeExceedsObligation(bytes32 account, uint256 value, uint256 outstanding);
+    /// @notice The obligation is outstanding and collateral remains.
     error EscrowObligationOutstanding(bytes32 account, uint256 outstanding);
+    /// @notice No such sale.
     error EscrowUnknownSale(uint256 saleId);
+    /// @notice Only the sale's buyer may buy.
     error EscrowNotBuyer(uint256 saleId, address caller);
+    /// @notice The sale expired.
     error EscrowSaleExpired(uint256 saleId, uint64 expiry);
+    /// @notice An account holds at most MAX_SERIES series.
     error EscrowTooManySeries(bytes32 account, uint256 max);
+    /// @notice A pledgor has at most MAX_ACCOUNTS_PER_PLEDGOR accounts.
     error EscrowTooManyAccounts(address pledgor, uint256 max);
+    /// @notice Only the paying agent reports redemptions.
     error EscrowCallerNotPayingAgent(address caller);
+    /// @notice Nothing pledged here by that wallet in that series.
     error EscrowUnknownPledge(address series, address wallet);
 
     /// @notice Sets the caller's policy as a secured party.
