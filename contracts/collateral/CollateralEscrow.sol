@@ -420,22 +420,7 @@ contract CollateralEscrow is ICollateralEscrow, IPledgeAgent, AccessControlDefau
         if (!info.eligible) return 0;
         uint32 today = JstDate.dayOf(block.timestamp);
         if (today >= info.maturityDay) return 0;
-        // Residual maturity in whole calendar years, rounded up: the least n with maturity <= today + n years
-        // (a new 5-year bond is "<= 5y" whatever the leap days in between; 29 February + n years is 28
-        // February in a common year).
-        (uint256 year, uint256 month, uint256 dayOfMonth) = JstDate.toCivil(today);
-        (uint256 maturityYear, uint256 maturityMonth, uint256 maturityDayOfMonth) = JstDate.toCivil(info.maturityDay);
-        uint256 residualYears = maturityYear - year;
-        if (month == 2 && dayOfMonth == 29 && !JstDate.isLeapYear(maturityYear)) dayOfMonth = 28;
-        if (residualYears == 0 || maturityMonth > month || (maturityMonth == month && maturityDayOfMonth > dayOfMonth))
-            ++residualYears;
-        uint256 bucket;
-        if (residualYears <= 1) bucket = 0;
-        else if (residualYears <= 5) bucket = 1;
-        else if (residualYears <= 10) bucket = 2;
-        else if (residualYears <= 20) bucket = 3;
-        else if (residualYears <= 30) bucket = 4;
-        else bucket = 5;
+        uint256 bucket = _bucket(today, info.maturityDay);
         // Custom factors are read only for a class the secured party replaced (its policy slot is warm).
         if (_policies[securedParty].customHaircuts & (1 << info.haircutClass) == 0) {
             return _referenceFactor(info.haircutClass, bucket);
@@ -457,6 +442,26 @@ contract CollateralEscrow is ICollateralEscrow, IPledgeAgent, AccessControlDefau
     function _referenceFactor(uint8 haircutClass, uint256 bucket) private pure returns (uint256) {
         // One byte per (class, bucket), in whole percent: byte 6 * class + bucket.
         return ((REFERENCE_PERCENT >> (8 * (6 * uint256(haircutClass) + bucket))) & 0xff) * 100;
+    }
+
+    /// @dev The residual-maturity bucket (≤1, 1–5, 5–10, 10–20, 20–30, >30 years) of a series maturing on
+    /// `maturityDay`, seen from `today`.
+    function _bucket(uint32 today, uint32 maturityDay) private pure returns (uint256 bucket) {
+        // Residual maturity in whole calendar years, rounded up: the least n with maturity <= today + n years
+        // (a new 5-year bond is "<= 5y" whatever the leap days in between; 29 February + n years is 28
+        // February in a common year).
+        (uint256 year, uint256 month, uint256 dayOfMonth) = JstDate.toCivil(today);
+        (uint256 maturityYear, uint256 maturityMonth, uint256 maturityDayOfMonth) = JstDate.toCivil(maturityDay);
+        uint256 residualYears = maturityYear - year;
+        if (month == 2 && dayOfMonth == 29 && !JstDate.isLeapYear(maturityYear)) dayOfMonth = 28;
+        if (residualYears == 0 || maturityMonth > month || (maturityMonth == month && maturityDayOfMonth > dayOfMonth))
+            ++residualYears;
+        if (residualYears <= 1) bucket = 0;
+        else if (residualYears <= 5) bucket = 1;
+        else if (residualYears <= 10) bucket = 2;
+        else if (residualYears <= 20) bucket = 3;
+        else if (residualYears <= 30) bucket = 4;
+        else bucket = 5;
     }
 
     function _classOf(IBondToken.BondKind kind) private pure returns (uint8) {
