@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ethers } from "hardhat";
+import hre, { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { ROLES, TOPICS } from "../../scripts/lib/constants";
 import { createBond } from "../../scripts/lib/bonds";
@@ -19,6 +19,9 @@ import type { Offering } from "../../typechain-types";
 import type { IOffering } from "../../typechain-types/contracts/bond/Offering";
 import { addYears, jstMidnight, noonOf } from "../fixtures/dates";
 import { isin, offeringFixture } from "../fixtures/offering.fixture";
+
+/** Coverage instrumentation inflates gas: budgets are checked only in plain runs. */
+const COVERAGE = (hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING === true;
 
 type Context = Awaited<ReturnType<typeof offeringFixture>>;
 type Terms = IOffering.OfferingTermsStruct;
@@ -1014,6 +1017,7 @@ describe("Offering", () => {
           `delivery: the offering's first batch of 1 ${c.gas.firstDelivery}, later batch of 1 ${one.gasUsed}, ` +
           `of 2 ${two.gasUsed}: +${perApplicant} per applicant`,
       );
+      if (COVERAGE) return;
       expect(c.gas.next).to.be.lessThan(200_000n);
       expect(perApplicant).to.be.lessThan(90_000n);
     });
