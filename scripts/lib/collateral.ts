@@ -1,45 +1,15 @@
 import { type Signer } from "ethers";
 import type { CollateralEscrow, PriceFeed } from "../../typechain-types";
-import { COUNTRY, ROLES, TOPICS } from "./constants";
+import { ROLES } from "./constants";
 import type { BondMarket } from "./bonds";
-import { deployIdentity, issueClaim } from "./onchainid";
-import { type KycProvider, type Suite, deploy, send } from "./suite";
+import { type KycProvider, type Suite, deploy, registerSystemContract, send } from "./suite";
+
+export { registerSystemContract };
 
 /** The collateral side of a market: the price feed and the escrow. */
 export interface CollateralMarket {
   priceFeed: PriceFeed;
   escrow: CollateralEscrow;
-}
-
-/**
- * Registers a system contract (escrow, offering, settlement) as a holder in the identity registry: an
- * ONCHAINID identity managed by `operator`, carrying the KYC provider's claims for `topics`, registered
- * in Japan. Contracts that receive cash tokens by holder transfer need this.
- */
-export async function registerSystemContract(args: {
-  suite: Suite;
-  operator: Signer;
-  registrar: Signer;
-  kyc: KycProvider;
-  contract: string;
-  topics?: bigint[];
-}): Promise<string> {
-  const identity = await deployIdentity(args.operator, args.suite.identityAuthority);
-  for (const topic of args.topics ?? [TOPICS.KYC]) {
-    await issueClaim({
-      identity,
-      identityOwner: args.operator,
-      issuer: args.kyc.issuer,
-      issuerKey: args.kyc.key,
-      topic,
-    });
-  }
-  await send(
-    args.suite.identityRegistry
-      .connect(args.registrar)
-      .registerIdentity(args.contract, await identity.getAddress(), COUNTRY.JP),
-  );
-  return identity.getAddress();
 }
 
 /**

@@ -1,12 +1,12 @@
 import { type ContractTransactionReceipt, type Signer, ethers } from "ethers";
 import type { Offering } from "../../typechain-types";
 import type { BondMarket } from "./bonds";
-import { registerSystemContract } from "./collateral";
 import { ROLES } from "./constants";
-import { type KycProvider, type Suite, deploy, send } from "./suite";
+import { type KycProvider, type Suite, deploy, registerSystemContract, send } from "./suite";
 
 // The Offering registers itself like the other system contracts; prices use the feed's convention.
-export { price as parsePrice, registerSystemContract } from "./collateral";
+export { price as parsePrice } from "./collateral";
+export { registerSystemContract } from "./suite";
 
 /**
  * Primary issuance helpers: deploying and wiring the Offering contract, the pro-rata allotment an issuer

@@ -139,7 +139,11 @@ export interface SeriesOptions {
 }
 
 /** Creates a series through the factory in one transaction; returns the typed token and compliance. */
-export async function createSeries(suite: Suite, owner: Signer, options: SeriesOptions): Promise<Series & { receipt: ContractTransactionReceipt }> {
+export async function createSeries(
+  suite: Suite,
+  owner: Signer,
+  options: SeriesOptions,
+): Promise<Series & { receipt: ContractTransactionReceipt }> {
   const grants = [
     ...(options.agents ?? []).flatMap((account) => TOKEN_AGENT_ROLES.map((role) => ({ role, account }))),
     ...(options.roles ?? []),
@@ -223,4 +227,35 @@ export async function onboardInvestor(args: {
       .registerIdentity(address, await identity.getAddress(), args.country ?? COUNTRY.JP),
   );
   return { wallet: args.wallet, address, identity };
+}
+
+/**
+ * Registers a system contract (escrow, offering, settlement) as a holder in the identity registry: an
+ * ONCHAINID identity managed by `operator`, carrying the KYC provider's claims for `topics`, registered
+ * in Japan. Contracts that receive cash tokens by holder transfer need this.
+ */
+export async function registerSystemContract(args: {
+  suite: Suite;
+  operator: Signer;
+  registrar: Signer;
+  kyc: KycProvider;
+  contract: string;
+  topics?: bigint[];
+}): Promise<string> {
+  const identity = await deployIdentity(args.operator, args.suite.identityAuthority);
+  for (const topic of args.topics ?? [TOPICS.KYC]) {
+    await issueClaim({
+      identity,
+      identityOwner: args.operator,
+      issuer: args.kyc.issuer,
+      issuerKey: args.kyc.key,
+      topic,
+    });
+  }
+  await send(
+    args.suite.identityRegistry
+      .connect(args.registrar)
+      .registerIdentity(args.contract, await identity.getAddress(), COUNTRY.JP),
+  );
+  return identity.getAddress();
 }
