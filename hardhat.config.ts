@@ -9,6 +9,8 @@ import "@nomicfoundation/hardhat-chai-matchers";
 import "@typechain/hardhat";
 import "@openzeppelin/hardhat-upgrades";
 import "solidity-coverage";
+// Operator tasks (one per file): deploy, onboard, issue, pay, settle, pledge, audit.
+import "./tasks";
 
 /**
  * Compilers come from npm packages, never from the network: the machines that build kosai reach only
@@ -77,8 +79,9 @@ const config: HardhatUserConfig = {
       hardfork: "cancun",
       allowUnlimitedContractSize: false,
     },
+    // `npm run chain` (hardhat node) or anvil; KOSAI_LOCALHOST_URL points tasks at another port.
     localhost: {
-      url: "http://127.0.0.1:8545",
+      url: process.env.KOSAI_LOCALHOST_URL ?? "http://127.0.0.1:8545",
     },
   },
   typechain: {
