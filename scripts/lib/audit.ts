@@ -156,8 +156,12 @@ export interface PaymentRunRow {
   /** floor(record face x ratio), recomputed from the paying agent's ratio views. */
   entitlement: bigint;
   batches: number;
-  /** Σ BatchPaid amounts. */
+  /** Cash the funder actually paid out in the run's batches (the cash token's EntitlementsDistributed). */
   paid: bigint;
+  /** Part of `paid` that went to the series' pledge agent (principal of pledged units at redemption). */
+  toPledgeAgent: bigint;
+  /** What the paying agent's own BatchPaid events report (they leave out the pledge agent's part). */
+  reportedPaid: bigint;
   /** Σ BatchPaid faces. */
   facePaidOn: bigint;
   reconciled: boolean;
@@ -498,7 +502,8 @@ export async function buildAuditReport(ethers: HardhatEthers, input: AuditInput)
   if (input.payingAgent && bonds.size > 0) {
     const agent = await payingAgentOf(ethers, input.payingAgent);
     for (const address of bonds.keys()) {
-      const rows = await paymentRuns(agent, address, symbolOf(address), logs, at);
+      const bondSeries = series.find((x) => x.address === address)!;
+      const rows = await paymentRuns(ethers, agent, address, bondSeries, logs, at);
       for (const row of rows) {
         const { numerator, denominator } =
           row.kind === "Coupon"
@@ -526,6 +531,15 @@ export async function buildAuditReport(ethers: HardhatEthers, input: AuditInput)
             series: [address],
             account: "",
             message: `${what}: paid ${fmt(row.paid)} on ${fmt(row.facePaidOn)} face, due ${fmt(row.due)} on ${fmt(row.recordFace)}`,
+          });
+        }
+        if (row.reportedPaid + row.toPledgeAgent !== row.paid) {
+          findings.push({
+            severity: "error",
+            code: "PAYMENT_RECORD_MISMATCH",
+            series: [address],
+            account: "",
+            message: `${what}: the paying agent reports ${fmt(row.reportedPaid)} paid to holders (+ ${fmt(row.toPledgeAgent)} to the pledge agent), the cash token moved ${fmt(row.paid)}`,
           });
         }
         if (row.status === "In progress") {
@@ -905,13 +919,42 @@ function moduleFindings(
 
 /** The series' payment runs, from the paying agent's events (entitlement filled in by the caller). */
 async function paymentRuns(
+  ethers: HardhatEthers,
   agent: PayingAgent,
   bond: string,
-  symbol: string,
+  s: SeriesReport,
   logs: LogReader,
   at: At,
 ): Promise<PaymentRunRow[]> {
   const i = agent.interface;
+  const symbol = s.symbol;
+  const agentAddress = getAddress(await agent.getAddress());
+  const cashAddress = s.bond!.currency;
+  const cash = (await ethers.getContractAt("SecurityToken", cashAddress)) as unknown as SecurityToken;
+  const distributed = cash.interface.getEvent("EntitlementsDistributed").topicHash;
+  const transfer = cash.interface.getEvent("Transfer").topicHash;
+  /** Cash the paying agent had the cash token distribute in one transaction, and the part to the pledge agent. */
+  const cashMoved = async (txHash: string) => {
+    const receipt = await ethers.provider.getTransactionReceipt(txHash);
+    let total = 0n;
+    let toPledgeAgent = 0n;
+    const funders = new Set<string>();
+    for (const log of receipt?.logs ?? []) {
+      if (getAddress(log.address) !== cashAddress || log.topics[0] !== distributed) continue;
+      const parsed = cash.interface.parseLog(log)!;
+      if (getAddress(parsed.args.agent) !== agentAddress) continue;
+      total += parsed.args.total as bigint;
+      funders.add(getAddress(parsed.args.funder));
+    }
+    for (const log of receipt?.logs ?? []) {
+      if (getAddress(log.address) !== cashAddress || log.topics[0] !== transfer) continue;
+      const parsed = cash.interface.parseLog(log)!;
+      if (funders.has(getAddress(parsed.args.from)) && getAddress(parsed.args.to) === s.pledgeAgent) {
+        toPledgeAgent += parsed.args.value as bigint;
+      }
+    }
+    return { total, toPledgeAgent };
+  };
   const names = ["CouponRunOpened", "RedemptionRunOpened", "BatchPaid", "RunCompleted"] as const;
   const topic0 = names.map((n) => i.getEvent(n).topicHash);
   const bondTopic = "0x" + bond.slice(2).toLowerCase().padStart(64, "0");
@@ -933,14 +976,19 @@ async function paymentRuns(
         entitlement: 0n,
         batches: 0,
         paid: 0n,
+        toPledgeAgent: 0n,
+        reportedPaid: 0n,
         facePaidOn: 0n,
         reconciled: false,
       };
       rows.push(open);
     } else if (parsed.name === "BatchPaid" && open) {
       open.batches += 1;
-      open.paid += parsed.args.amount as bigint;
+      open.reportedPaid += parsed.args.amount as bigint;
       open.facePaidOn += parsed.args.face as bigint;
+      const moved = await cashMoved(log.transactionHash);
+      open.paid += moved.total;
+      open.toPledgeAgent += moved.toPledgeAgent;
     } else if (parsed.name === "RunCompleted" && open) {
       open.status = "Completed";
       if (RUN_KIND_NAMES[Number(parsed.args.kind)] === "Redemption") open.period = Number(parsed.args.period);
@@ -1096,6 +1144,8 @@ const BIGINT_FIELDS = new Set([
   "due",
   "entitlement",
   "paid",
+  "toPledgeAgent",
+  "reportedPaid",
   "facePaidOn",
   "requirement",
   "coverage",
@@ -1214,7 +1264,7 @@ export function renderMarkdown(report: AuditReport): string {
   out.push("## Coupons and redemptions", "");
   out.push(
     mdTable(
-      ["Series", "Run", "Status", "Record face", "Due", "Entitlement", "Paid", "Face paid on", "Batches", "Reconciled"],
+      ["Series", "Run", "Status", "Record face", "Due", "Entitlement", "Paid", "of which to pledge agent", "Face paid on", "Batches", "Reconciled"],
       report.payments.map((p) => [
         p.symbol,
         p.kind === "Coupon" ? `coupon ${p.period + 1}` : "redemption",
@@ -1223,6 +1273,7 @@ export function renderMarkdown(report: AuditReport): string {
         p.due,
         p.entitlement,
         p.paid,
+        p.toPledgeAgent,
         p.facePaidOn,
         p.batches,
         p.reconciled ? "yes" : "**NO**",
@@ -1306,7 +1357,7 @@ export function renderCsv(report: AuditReport): Record<string, string> {
     ),
     "supply.csv": csv(["series", "symbol", "holders", "sumBalances", "totalSupply", "reconciled"], report.supply as never[]),
     "payments.csv": csv(
-      ["series", "symbol", "kind", "period", "status", "recordFace", "due", "entitlement", "paid", "facePaidOn", "batches", "reconciled"],
+      ["series", "symbol", "kind", "period", "status", "recordFace", "due", "entitlement", "paid", "toPledgeAgent", "reportedPaid", "facePaidOn", "batches", "reconciled"],
       report.payments as never[],
     ),
     "modules.csv": csv(

@@ -15,14 +15,16 @@ import {
   renderMarkdownSummary,
   writeAuditReport,
 } from "../../scripts/lib/audit";
-import { payRun } from "../../scripts/lib/bonds";
+import { createBond, payRun } from "../../scripts/lib/bonds";
+import { enablePledging, price } from "../../scripts/lib/collateral";
 import { ROLES, TOPICS } from "../../scripts/lib/constants";
 import { claimId } from "../../scripts/lib/onchainid";
 import { withBondHoldersFixture } from "../fixtures/bond.fixture";
 import { deploySuiteFixture } from "../fixtures/suite.fixture";
 import { configureModule } from "../helpers/compliance-fixtures";
 import { affirmed, dvpFixture, makeTrade, START_CASH } from "../settlement/dvp-fixtures";
-import { jstMidnight } from "../fixtures/dates";
+import { withCollateralFixture } from "../fixtures/collateral.fixture";
+import { addYears, dayOfUnix, jstMidnight, nextBusinessDay } from "../fixtures/dates";
 
 /**
  * A clean bond market: alice, bob and carol hold the JGB (10m, 5m, 2.5m face), everyone holds yen cash,
@@ -88,7 +90,7 @@ describe("scripts/lib/audit", () => {
       expect(report.payments).to.have.length(1);
       const [run] = report.payments;
       // 17.5m face x 1.2% / 2 = 105,000
-      expect(run).to.include({ kind: "Coupon", period: 0, status: "Completed", recordFace: 17_500_000n, due: 105_000n, entitlement: 105_000n, paid: 105_000n, facePaidOn: 17_500_000n, reconciled: true });
+      expect(run).to.include({ kind: "Coupon", period: 0, status: "Completed", recordFace: 17_500_000n, due: 105_000n, entitlement: 105_000n, paid: 105_000n, toPledgeAgent: 0n, reportedPaid: 105_000n, facePaidOn: 17_500_000n, reconciled: true });
     });
 
     it("lists the compliance modules with their settings and the roles in force", async () => {
@@ -137,6 +139,53 @@ describe("scripts/lib/audit", () => {
     });
   });
 
+  describe("collateral", () => {
+    it("a redemption of pledged units reconciles: the pledge agent's principal counts as paid", async () => {
+      const c = await loadFixture(withCollateralFixture);
+      const { market, escrow, priceFeed, accounts, jscc, baseOptions } = c;
+      const { owner, agent, alice, mof } = accounts;
+      const today = dayOfUnix(await time.latest());
+      const { bond: bill } = await createBond(market, owner, {
+        ...baseOptions,
+        kind: "DiscountBill",
+        name: "T-Bill 1Y #1301",
+        symbol: "TB1301",
+        isin: "JP1741234L16",
+        maturityDate: addYears(today, 1),
+        couponRate: 0,
+        issueVolume: 4_000_000_000_000n,
+      });
+      const billAddress = await bill.getAddress();
+      await market.payingAgent.connect(owner).setFunder(billAddress, mof.address);
+      await enablePledging(bill, owner, await escrow.getAddress());
+      await bill.connect(agent).mint(alice.address, 3_000_000n);
+      await priceFeed.publish([billAddress], [price("99.9")], [await time.latest()]);
+      await escrow.connect(jscc).setEligible(billAddress, true);
+      await escrow.connect(alice).pledge(jscc.address, billAddress, 1_000_000n);
+      const input: AuditInput = {
+        identityRegistry: await c.suite.identityRegistry.getAddress(),
+        series: [await c.bond.getAddress(), billAddress, await market.cash.getAddress()],
+        payingAgent: await market.payingAgent.getAddress(),
+        escrow: await escrow.getAddress(),
+      };
+      const before = await buildAuditReport(ethers, input);
+      expect(before.collateral).to.have.length(1);
+      expect(before.collateral[0]).to.include({ pledgor: alice.address, securedParty: jscc.address, status: "Active", requirement: 9_000_000n });
+      expect(before.holders.find((h) => h.series === billAddress)?.pledged).to.equal(1_000_000n);
+      // alice's ¥9m requirement is not covered by ¥1m of bills: the only finding
+      expect(before.findings.map((f) => f.code)).to.deep.equal(["COLLATERAL_SHORT"]);
+
+      await time.increaseTo(jstMidnight(nextBusinessDay(addYears(today, 1))) + 9 * 3600);
+      await market.payingAgent.connect(owner).openRedemption(billAddress);
+      await payRun(market, owner, billAddress, [alice.address]);
+      const after = await buildAuditReport(ethers, input);
+      const run = after.payments.find((p) => p.series === billAddress)!;
+      expect(run).to.include({ kind: "Redemption", status: "Completed", due: 3_000_000n, paid: 3_000_000n, toPledgeAgent: 1_000_000n, reportedPaid: 2_000_000n, reconciled: true });
+      expect(after.collateral[0].cashCollateral).to.equal(1_000_000n);
+      expect(after.findings.map((f) => f.code)).to.deep.equal(["COLLATERAL_SHORT"]);
+    });
+  });
+
   describe("refusal statistics", () => {
     it("counts DvP batch failures by the token's error, and settlements", async () => {
       const c = await loadFixture(dvpFixture);
@@ -170,7 +219,7 @@ describe("scripts/lib/audit", () => {
       expect(md).to.contain("- Findings: 0 error(s), 0 warning(s)");
       expect(md).to.contain("- Supply reconciliation: 2 of 2 series reconcile");
       expect(md).to.contain(`| JGB381 | alice \`${c.accounts.alice.address}\` | \`${await c.investors.alice.identity.getAddress()}\` | JP (392) |  | yes | 10,000,000 | 0 | 0 |`);
-      expect(md).to.contain("| JGB381 | coupon 1 | Completed | 17,500,000 | 105,000 | 105,000 | 105,000 | 17,500,000 | 1 | yes |");
+      expect(md).to.contain("| JGB381 | coupon 1 | Completed | 17,500,000 | 105,000 | 105,000 | 105,000 | 0 | 17,500,000 | 1 | yes |");
       expect(md).to.match(/## Findings\n\n_none_/);
     });
 
@@ -188,7 +237,7 @@ describe("scripts/lib/audit", () => {
       });
       const payments = parse(files["payments.csv"], { columns: true }) as Record<string, string>[];
       expect(payments).to.deep.equal([
-        { series: c.bondAddress, symbol: "JGB381", kind: "Coupon", period: "0", status: "Completed", recordFace: "17500000", due: "105000", entitlement: "105000", paid: "105000", facePaidOn: "17500000", batches: "1", reconciled: "true" },
+        { series: c.bondAddress, symbol: "JGB381", kind: "Coupon", period: "0", status: "Completed", recordFace: "17500000", due: "105000", entitlement: "105000", paid: "105000", toPledgeAgent: "0", reportedPaid: "105000", facePaidOn: "17500000", batches: "1", reconciled: "true" },
       ]);
       expect(parse(files["findings.csv"], { columns: true })).to.deep.equal([]);
       expect(files["findings.csv"].split("\n")[0]).to.equal("severity,code,series,account,message");
