@@ -3,16 +3,23 @@
  * series from issue to redemption: the market's identity infrastructure and yen cash token are deployed,
  * investors are onboarded with ONCHAINID claims, the Ministry of Finance creates a 10-year JGB whose terms
  * live on chain, units are issued, traded by atomic delivery versus payment at a price plus accrued
- * interest, refused when a rule says no, paid their coupons, and redeemed at maturity.
+ * interest, refused when a rule says no, paid their coupons, pledged to a clearing house as collateral
+ * (through a price fall and a margin call), and redeemed at maturity. Beside it, Shinjuku City issues a
+ * resident-participation bond that only its residents and workers may hold. At the end the compliance
+ * audit report is written to audit/ (Markdown, JSON, CSV) and its summary printed.
  */
+import path from "node:path";
 import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { Signer } from "ethers";
 import type { DvpSettlement } from "../typechain-types";
-import { COUNTRY, TOPICS, TRANSFER_CHECK } from "./lib/constants";
+import { COUNTRY, ROLES, TOPICS, TRANSFER_CHECK, residenceTopic, workplaceTopic } from "./lib/constants";
 import { claimId } from "./lib/onchainid";
 import { describeRevert } from "./lib/errors";
 import { createBond, deployBondMarket, payRun } from "./lib/bonds";
+import { isinCheckDigit } from "./lib/bond-terms";
+import { deployCollateral, enablePledging, price } from "./lib/collateral";
+import { buildAuditReport, renderMarkdownSummary, writeAuditReport } from "./lib/audit";
 import { dayOfUnix, formatDate, jstMidnight, nextBusinessDay, fromCivil, toCivil } from "./lib/calendar";
 import { deploy, deploySuite, onboardInvestor, send, setUpKyc, type Investor } from "./lib/suite";
 import { allotDeliverAndClose, deployOffering } from "./lib/offering";
@@ -24,6 +31,10 @@ const line = (text: string) => process.stdout.write(`   ${text}\n`);
 async function main() {
   const [mofSigner, agent, registrar, kycDesk, bankDesk, mofAccount, bankA, bankB, usFund, stranger] =
     (await ethers.getSigners()) as Signer[];
+  const [jscc, shinjukuCity, shinjukuResident, shinjukuWorker, osakaResident] = (await ethers.getSigners()).slice(
+    10,
+    15,
+  ) as Signer[];
   const addr = (s: Signer) => s.getAddress();
 
   step("1. The market's shared contracts: one KYC whitelist for every series, the yen cash token");
@@ -240,7 +251,110 @@ async function main() {
   }
   line("(Bank B still holds its bonds, and is still paid what they earn)");
 
-  step("9. Ten years on: the remaining coupons, then redemption at face");
+  step("9. Collateral: Bank A pledges JGBs to a clearing house; the price falls; margin call; top-up");
+  const collateral = await deployCollateral({ suite, market, owner: mofSigner, registrar, kyc });
+  const escrow = collateral.escrow;
+  const escrowAddress = await escrow.getAddress();
+  await enablePledging(bond, mofSigner, escrowAddress);
+  const clearingHouse = await onboardInvestor({ suite, registrar, kyc, wallet: jscc, country: COUNTRY.JP });
+  const jsccAddress = clearingHouse.address;
+  const publishPrice = async (per100: string) =>
+    send(collateral.priceFeed.connect(mofSigner).publish([bondAddress], [price(per100)], [await time.latest()]));
+  await publishPrice("100");
+  await send(escrow.connect(jscc).setPolicy(86_400, true)); // prices at most a day old, cash accepted
+  await send(escrow.connect(jscc).setEligible(bondAddress, true));
+  const requirement = 190_000_000n;
+  await send(escrow.connect(jscc).setRequirement(holders[0], requirement));
+  line(`CollateralEscrow ${escrowAddress}: pledge agent of ${await bond.symbol()}; clearing house JSCC ${jsccAddress}`);
+  const pledged = 200_000_000n;
+  await send(escrow.connect(bankA).pledge(jsccAddress, bondAddress, pledged));
+  const haircut = await escrow.haircutOf(jsccAddress, bondAddress);
+  const coverage = () => escrow.coverageOf(holders[0], jsccAddress);
+  line(
+    `Bank A pledges ${YEN(pledged)} face (the units stay in its wallet, coupons still paid to it); requirement ${YEN(requirement)}`,
+  );
+  line(
+    `at 100.00, haircut ${Number(haircut) / 100}% counted: coverage ${YEN(await coverage())}; Bank A's free units ${YEN(await bond.freeBalanceOf(holders[0]))}`,
+  );
+  await publishPrice("95");
+  const fallen = await coverage();
+  line(`the price falls to 95.00: coverage ${YEN(fallen)} < requirement ${YEN(requirement)}`);
+  const callDeadline = jstMidnight(nextBusinessDay(dayOfUnix(await time.latest()) + 1)) + 11 * 3600;
+  await send(escrow.connect(jscc).marginCall(holders[0], callDeadline));
+  line(`JSCC calls for margin: top up by ${new Date(callDeadline * 1000).toISOString()} (next business day 11:00 JST)`);
+  // Whole ¥50,000 units worth at least the shortfall at 95.00 after the haircut, plus one for rounding.
+  const unitValue = (50_000n * price("95") * haircut) / (100_000_000n * 10_000n);
+  const topUp = ((requirement - fallen) / unitValue + 2n) * 50_000n;
+  const topUpReceipt = await send(escrow.connect(bankA).pledge(jsccAddress, bondAddress, topUp));
+  const met = topUpReceipt.logs.some((log) => escrow.interface.parseLog(log)?.name === "MarginCallMet");
+  const [, account] = await escrow.accountOf(holders[0], jsccAddress);
+  line(
+    `Bank A pledges ${YEN(topUp)} more: coverage ${YEN(await coverage())}; ${met ? "MarginCallMet, " : ""}account ${["None", "Active", "Called", "Defaulted", "Closed"][Number(account.status)]}`,
+  );
+
+  step("10. A resident-participation bond: Shinjuku City sells only to people who live or work there");
+  const SHINJUKU = 131041; // local government code, check digit included
+  await send(market.bondFactory.connect(mofSigner).grantRole(ROLES.SERIES_DEPLOYER, await addr(shinjukuCity)));
+  // The KYC provider also attests age and address (one claim topic per local government).
+  await send(
+    suite.issuersRegistry
+      .connect(mofSigner)
+      .updateIssuerClaimTopics(await kyc.issuer.getAddress(), [
+        TOPICS.KYC,
+        TOPICS.ADULT,
+        residenceTopic(SHINJUKU),
+        workplaceTopic(SHINJUKU),
+      ]),
+  );
+  const residents: [string, Signer, bigint[]][] = [
+    ["Shinjuku resident", shinjukuResident, [TOPICS.KYC, TOPICS.ADULT, residenceTopic(SHINJUKU)]],
+    ["Shinjuku worker", shinjukuWorker, [TOPICS.KYC, TOPICS.ADULT, workplaceTopic(SHINJUKU)]],
+    ["Osaka resident", osakaResident, [TOPICS.KYC, TOPICS.ADULT]],
+  ];
+  for (const [name, wallet, topics] of residents) {
+    await onboardInvestor({ suite, registrar, kyc, wallet, country: COUNTRY.JP, topics });
+    line(`${name.padEnd(18)} ${await addr(wallet)}  claims: ${topics.map(String).join(", ")}`);
+  }
+  const cityDay = dayOfUnix(await time.latest());
+  const c0 = toCivil(cityDay);
+  const { bond: residentBond } = await createBond(market, shinjukuCity, {
+    kind: "MunicipalResident",
+    name: "Shinjuku City Resident Bond 5Y",
+    symbol: "SJKR5",
+    isin: `JP2131041R1${isinCheckDigit("JP2131041R1")}`,
+    issuerCode: SHINJUKU,
+    issuerName: "Shinjuku City",
+    issueDate: cityDay,
+    maturityDate: fromCivil({ year: c0.year + 5, month: c0.month, day: 20 }),
+    couponRate: 3_000,
+    denomination: 10_000n,
+    issueVolume: 1_000_000_000n,
+    resident: { adultTopic: TOPICS.ADULT, minimumHolding: 100_000n, maximumHolding: 5_000_000n },
+    agents: [await addr(shinjukuCity)],
+  });
+  line(
+    `${await residentBond.name()}  ISIN ${await residentBond.isin()}: 0.3%, face unit ${YEN(10_000n)}, ¥100,000 minimum and ¥5,000,000 cap per person, ${YEN(1_000_000_000n)} issue`,
+  );
+  for (const [name, wallet, face] of [
+    ["Shinjuku resident", shinjukuResident, 1_000_000n],
+    ["Shinjuku worker", shinjukuWorker, 500_000n],
+  ] as const) {
+    await send(residentBond.connect(shinjukuCity).mint(await addr(wallet), face));
+    line(`issued ${YEN(face)} to the ${name}`);
+  }
+  const outsider = await addr(osakaResident);
+  const [refusal, refusingModule] = await residentBond.checkTransfer(await addr(shinjukuResident), outsider, 100_000n);
+  const refusingName = await (await ethers.getContractAt("IComplianceModule", refusingModule)).name();
+  line(`the Shinjuku resident selling ${YEN(100_000n)} to the Osaka resident: ${TRANSFER_CHECK[Number(refusal)]} (${refusingName})`);
+  try {
+    await send(residentBond.connect(shinjukuCity).mint(outsider, 100_000n));
+    line("issue to the Osaka resident: accepted?!");
+  } catch (error) {
+    line(`issue to the Osaka resident reverted: ${await describeRevert(error)}`);
+    line("   (no residence or workplace claim for Shinjuku, 100131041 or 200131041, on its identity)");
+  }
+
+  step("11. Ten years on: the remaining coupons, then redemption at face");
   const count = Number(await bond.couponCount());
   for (let p = 1; p < count; p++) {
     const [, payment] = await bond.couponDate(p);
@@ -259,6 +373,38 @@ async function main() {
   } catch (error) {
     line(`a transfer after redemption reverts: ${await describeRevert(error)}`);
   }
+  const [, afterRedemption] = await escrow.accountOf(holders[0], jsccAddress);
+  line(`Bank A's pledged JGBs matured into ${YEN(afterRedemption.cash)} of cash collateral at JSCC`);
+
+  step("12. The compliance audit report, read back from the chain");
+  const known: Record<string, string> = {
+    [await addr(mofSigner)]: "MOF operator",
+    [await addr(agent)]: "token agent",
+    [await addr(registrar)]: "registrar",
+    [await addr(bankDesk)]: "bank desk",
+    [await addr(mofAccount)]: "MOF account",
+    [holders[0]]: "Bank A",
+    [holders[1]]: "Bank B",
+    [await addr(usFund)]: "US fund",
+    [jsccAddress]: "JSCC",
+    [await addr(shinjukuCity)]: "Shinjuku City",
+    [await addr(shinjukuResident)]: "Shinjuku resident",
+    [await addr(shinjukuWorker)]: "Shinjuku worker",
+    [outsider]: "Osaka resident",
+  };
+  const report = await buildAuditReport(ethers, {
+    identityRegistry: await suite.identityRegistry.getAddress(),
+    series: [bondAddress, await residentBond.getAddress(), await market.cash.getAddress()],
+    payingAgent: await market.payingAgent.getAddress(),
+    escrow: escrowAddress,
+    dvp: await dvp.getAddress(),
+    offerings: [await offering.getAddress()],
+    factories: [await market.bondFactory.getAddress(), await suite.factory.getAddress()],
+    knownAccounts: known,
+  });
+  const written = writeAuditReport(report, "audit");
+  line(`written: ${written.map((f) => path.relative(process.cwd(), f)).join(", ")}`);
+  process.stdout.write(`\n${renderMarkdownSummary(report)}`);
   process.stdout.write("\nDone. Tests: npm test. Gas table: npm run bench.\n");
 }
 
