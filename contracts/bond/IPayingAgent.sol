@@ -40,7 +40,8 @@ interface IPayingAgent {
     event CouponRunOpened(address indexed bond, uint256 indexed period, uint256 recordFace, uint256 due);
     /// @notice A redemption run opened: the series is closed for good, `due` yen of principal to pay.
     event RedemptionRunOpened(address indexed bond, uint256 recordFace, uint256 due);
-    /// @notice A batch of holders was paid.
+    /// @notice A batch of holders was paid: `amount` yen on `face`, the principal of pledged units paid to the
+    /// series' pledge agent included.
     event BatchPaid(address indexed bond, RunKind kind, uint256 holders, uint256 face, uint256 amount);
     /// @notice A run completed: every holder of record paid, `paid` equal to `due`.
     event RunCompleted(address indexed bond, RunKind kind, uint256 indexed period, uint256 recordFace, uint256 paid);

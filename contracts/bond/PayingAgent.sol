@@ -356,6 +356,8 @@ contract PayingAgent is IPayingAgent, AccessControlDefaultAdminRules, Reentrancy
         }
         if (face == 0) return;
         uint256 amount = BondMath.proRata(b.facePaid, face, b.numerator, b.denominator);
+        // The batch's amount is all the cash paid on these units, the pledge agent's share included.
+        b.amount += amount;
         if (pledged != 0) {
             // A pledged bond that matures becomes cash collateral: its principal goes to the pledge agent.
             uint256 pledgedProceeds = Math.mulDiv(pledged, b.numerator, b.denominator);
@@ -367,7 +369,6 @@ contract PayingAgent is IPayingAgent, AccessControlDefaultAdminRules, Reentrancy
         }
         b.facePaid += face;
         b.face += face;
-        b.amount += amount;
         b.recipients[b.n] = holder;
         b.amounts[b.n] = amount;
         // The proceeds of frozen units stay frozen, as the units were (rounding goes to the holder).

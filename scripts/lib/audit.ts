@@ -160,7 +160,7 @@ export interface PaymentRunRow {
   paid: bigint;
   /** Part of `paid` that went to the series' pledge agent (principal of pledged units at redemption). */
   toPledgeAgent: bigint;
-  /** What the paying agent's own BatchPaid events report (they leave out the pledge agent's part). */
+  /** What the paying agent's own BatchPaid events report (the pledge agent's part included): must equal `paid`. */
   reportedPaid: bigint;
   /** Σ BatchPaid faces. */
   facePaidOn: bigint;
@@ -533,13 +533,13 @@ export async function buildAuditReport(ethers: HardhatEthers, input: AuditInput)
             message: `${what}: paid ${fmt(row.paid)} on ${fmt(row.facePaidOn)} face, due ${fmt(row.due)} on ${fmt(row.recordFace)}`,
           });
         }
-        if (row.reportedPaid + row.toPledgeAgent !== row.paid) {
+        if (row.reportedPaid !== row.paid) {
           findings.push({
             severity: "error",
             code: "PAYMENT_RECORD_MISMATCH",
             series: [address],
             account: "",
-            message: `${what}: the paying agent reports ${fmt(row.reportedPaid)} paid to holders (+ ${fmt(row.toPledgeAgent)} to the pledge agent), the cash token moved ${fmt(row.paid)}`,
+            message: `${what}: the paying agent reports ${fmt(row.reportedPaid)} paid (${fmt(row.toPledgeAgent)} of it to the pledge agent), the cash token moved ${fmt(row.paid)}`,
           });
         }
         if (row.status === "In progress") {

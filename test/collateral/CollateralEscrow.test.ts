@@ -4,7 +4,7 @@ import { impersonateAccount, loadFixture, setBalance, time } from "@nomicfoundat
 import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import { createBond, payRun } from "../../scripts/lib/bonds";
 import { enablePledging, price } from "../../scripts/lib/collateral";
-import { ROLES } from "../../scripts/lib/constants";
+import { ROLES, RUN_KIND } from "../../scripts/lib/constants";
 import { addYears, dayOfUnix } from "../fixtures/dates";
 import {
   ESCROW_STATUS,
@@ -1238,6 +1238,13 @@ describe("CollateralEscrow", () => {
       const escrowBefore = await c.market.cash.balanceOf(await c.escrow.getAddress());
       const [receipt] = await payRun(c.market, c.accounts.owner, b, holders);
       await expect(receipt).to.emit(c.escrow, "CollateralMatured").withArgs(id, b, 3_000_000n, 3_000_000n);
+      // The paying agent's records count the pledge agent's principal: paid equals due (6m of record).
+      await expect(receipt)
+        .to.emit(c.market.payingAgent, "BatchPaid")
+        .withArgs(b, RUN_KIND.Redemption, 2, 6_000_000n, 6_000_000n);
+      await expect(receipt)
+        .to.emit(c.market.payingAgent, "RunCompleted")
+        .withArgs(b, RUN_KIND.Redemption, anyValue, 6_000_000n, 6_000_000n);
       expect((await c.market.cash.balanceOf(c.accounts.alice.address)) - cashBefore).to.equal(2_000_000n);
       expect((await c.market.cash.balanceOf(await c.escrow.getAddress())) - escrowBefore).to.equal(3_000_000n);
       const [, account, series] = await c.escrow.accountOf(c.accounts.alice.address, c.jscc.address);

@@ -180,7 +180,7 @@ describe("scripts/lib/audit", () => {
       await payRun(market, owner, billAddress, [alice.address]);
       const after = await buildAuditReport(ethers, input);
       const run = after.payments.find((p) => p.series === billAddress)!;
-      expect(run).to.include({ kind: "Redemption", status: "Completed", due: 3_000_000n, paid: 3_000_000n, toPledgeAgent: 1_000_000n, reportedPaid: 2_000_000n, reconciled: true });
+      expect(run).to.include({ kind: "Redemption", status: "Completed", due: 3_000_000n, paid: 3_000_000n, toPledgeAgent: 1_000_000n, reportedPaid: 3_000_000n, reconciled: true });
       expect(after.collateral[0].cashCollateral).to.equal(1_000_000n);
       expect(after.findings.map((f) => f.code)).to.deep.equal(["COLLATERAL_SHORT"]);
     });
