@@ -1,4 +1,5 @@
 import { subtask } from "hardhat/config";
+import { HardhatPluginError } from "hardhat/plugins";
 import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
 import type { HardhatUserConfig } from "hardhat/types";
 import fs from "node:fs";
@@ -11,6 +12,8 @@ import "@openzeppelin/hardhat-upgrades";
 import "solidity-coverage";
 // Operator tasks (one per file): deploy, onboard, issue, pay, settle, pledge, audit.
 import "./tasks";
+
+import "./tasks/besu-network";
 
 /**
  * Compilers come from npm packages, never from the network: the machines that build kosai reach only
@@ -66,6 +69,33 @@ subtask("typechain:generate-types").setAction(async (args, _hre, runSuper) => {
 
 const optimizer = { enabled: true, runs: 200 };
 
+/**
+ * The Besu target (README "Besu"), read from the environment so the config loads without it: BESU_RPC_URL,
+ * BESU_CHAIN_ID and BESU_PRIVATE_KEYS (comma-separated 0x keys; none is allowed, e.g. for read-only tasks).
+ * Besu runs free gas (`--min-gas-price=0`, genesis `zeroBaseFee`), so transactions go out as legacy at price 0.
+ */
+function besuAccounts(raw: string | undefined): string[] {
+  const keys = (raw ?? "")
+    .split(",")
+    .map((key) => key.trim())
+    .filter((key) => key !== "");
+  for (const [i, key] of keys.entries()) {
+    if (!/^0x[0-9a-fA-F]{64}$/.test(key)) {
+      throw new HardhatPluginError("kosai", `BESU_PRIVATE_KEYS entry ${i + 1} is not a 0x-prefixed 32-byte hex key`);
+    }
+  }
+  return keys;
+}
+
+function besuChainId(raw: string | undefined): number {
+  if (raw === undefined || raw.trim() === "") return 1337;
+  const chainId = Number(raw);
+  if (!Number.isSafeInteger(chainId) || chainId <= 0) {
+    throw new HardhatPluginError("kosai", `BESU_CHAIN_ID must be a positive integer, got "${raw}"`);
+  }
+  return chainId;
+}
+
 const config: HardhatUserConfig = {
   solidity: {
     compilers: [
@@ -78,10 +108,19 @@ const config: HardhatUserConfig = {
     hardhat: {
       hardfork: "cancun",
       allowUnlimitedContractSize: false,
+      // Free gas as on Besu: base fee 0 and legacy transactions at price 0.
+      initialBaseFeePerGas: 0,
+      gasPrice: 0,
     },
     // `npm run chain` (hardhat node) or anvil; KOSAI_LOCALHOST_URL points tasks at another port.
     localhost: {
       url: process.env.KOSAI_LOCALHOST_URL ?? "http://127.0.0.1:8545",
+    },
+    besu: {
+      url: process.env.BESU_RPC_URL?.trim() || "http://127.0.0.1:8545",
+      chainId: besuChainId(process.env.BESU_CHAIN_ID),
+      gasPrice: 0,
+      accounts: besuAccounts(process.env.BESU_PRIVATE_KEYS),
     },
   },
   typechain: {
