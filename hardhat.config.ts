@@ -13,8 +13,6 @@ import "solidity-coverage";
 // Operator tasks (one per file): deploy, onboard, issue, pay, settle, pledge, audit.
 import "./tasks";
 
-import "./tasks/besu-network";
-
 /**
  * Compilers come from npm packages, never from the network: the machines that build kosai reach only
  * package registries. Each configured version must match the installed solc-js package exactly.

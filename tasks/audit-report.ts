@@ -59,7 +59,12 @@ operation({
         "role grants": report.roles.length,
         "collateral accounts": report.collateral.length,
       },
-      rows: report.findings.map((f) => ({ severity: f.severity, code: f.code, account: f.account, message: f.message })),
+      rows: report.findings.map((f) => ({
+        severity: f.severity,
+        code: f.code,
+        account: f.account,
+        message: f.message,
+      })),
       files,
     };
   },

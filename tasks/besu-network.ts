@@ -2,17 +2,22 @@
  * `npx hardhat besu:network --out <dir> --accounts 0x…[,0x…] [--validators 4] [--chain-id 1337] [--seed s] …`
  *
  * Writes a QBFT network for Hyperledger Besu (genesis, per-node config.toml, node keys, static nodes, local
- * allowlists) with scripts/lib/besu.ts; README "Besu" says how to start it. Bad arguments print what is wrong and set
- * exit code 1, without a stack trace. This file is loaded by hardhat.config.ts, so it must not import "hardhat" or
+ * allowlists) with scripts/lib/besu.ts; README "Besu" says how to start it. Bad arguments print what is wrong and exit
+ * with code 2, without a stack trace (tasks/lib/cli.ts). This file is loaded by hardhat.config.ts, so it must not import "hardhat" or
  * typechain-types at load time: the generator is imported inside the action.
  */
-import { task } from "hardhat/config";
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { operation } from "./lib/cli";
+import { UsageError } from "./lib/errors";
 
 const QBFT_MIN_VALIDATORS = 4; // mirrors scripts/lib/besu.ts, which re-checks it
 const QBFT_MAX_VALIDATORS = 64;
+
+/** An optional argument's default, applied before it is checked. */
+const orDefault = <T extends z.ZodType>(fallback: string, schema: T) =>
+  z.preprocess((value) => (value === undefined ? fallback : value), schema);
 
 const whole = (what: string, min: number, max: number) =>
   z
@@ -36,9 +41,9 @@ const ipv4 = z
 
 const argsSchema = z
   .object({
-    out: z.string().trim().min(1, "is required: the directory to write the network to"),
+    out: z.string({ error: "is required: the directory to write the network to" }).trim().min(1),
     accounts: z
-      .string()
+      .string({ error: "is required: the accounts to fund and allowlist" })
       .transform((s) =>
         s
           .split(",")
@@ -46,15 +51,17 @@ const argsSchema = z
           .filter((a) => a !== ""),
       )
       .pipe(z.array(address).min(1, "needs at least one address (funded and allowlisted)")),
-    validators: whole(" (QBFT tolerates f faulty validators out of 3f+1)", QBFT_MIN_VALIDATORS, QBFT_MAX_VALIDATORS),
-    chainId: whole("", 1, Number.MAX_SAFE_INTEGER),
+    validators: orDefault(
+      "4",
+      whole(" (QBFT tolerates f faulty validators out of 3f+1)", QBFT_MIN_VALIDATORS, QBFT_MAX_VALIDATORS),
+    ),
+    chainId: orDefault("1337", whole("", 1, Number.MAX_SAFE_INTEGER)),
     seed: z.string().min(1, "must not be empty").optional(),
-    host: ipv4,
-    p2pPort: port,
-    rpcPort: port,
-    blockPeriod: whole(" second", 1, 3_600),
-    force: z.boolean(),
-    json: z.boolean(),
+    host: orDefault("127.0.0.1", ipv4),
+    p2pPort: orDefault("30303", port),
+    rpcPort: orDefault("8545", port),
+    blockPeriod: orDefault("2", whole(" second", 1, 3_600)),
+    force: z.boolean().default(false),
   })
   .superRefine((args, ctx) => {
     const n = args.validators;
@@ -76,48 +83,24 @@ const argsSchema = z
     }
   });
 
-type Args = z.input<typeof argsSchema>;
-
-const FLAG: Record<string, string> = {
-  out: "--out",
-  accounts: "--accounts",
-  validators: "--validators",
-  chainId: "--chain-id",
-  seed: "--seed",
-  host: "--host",
-  p2pPort: "--p2p-port",
-  rpcPort: "--rpc-port",
-  blockPeriod: "--block-period",
-};
-
-function fail(lines: string[]): void {
-  console.error(`besu:network: invalid arguments\n${lines.map((l) => `  ${l}`).join("\n")}`);
-  process.exitCode = 1;
-}
-
-task("besu:network", "Writes a Hyperledger Besu QBFT network (genesis, node configs, keys, allowlists)")
-  .addOptionalParam("out", "Output directory (must not exist or be empty unless --force)", "")
-  .addOptionalParam("accounts", "Comma-separated accounts to fund and allowlist (deployer, agents)", "")
-  .addOptionalParam("validators", "Number of validators, at least 4", "4")
-  .addOptionalParam("chainId", "Chain id (BESU_CHAIN_ID for --network besu)", "1337")
-  .addOptionalParam("seed", "Derive node keys from this secret seed (reproducible); random keys when absent")
-  .addOptionalParam("host", "IPv4 address the nodes advertise in their enode URLs", "127.0.0.1")
-  .addOptionalParam("p2pPort", "P2P port of node-1; node-i uses p2p-port + i - 1", "30303")
-  .addOptionalParam("rpcPort", "JSON-RPC port of node-1; node-i uses rpc-port + i - 1", "8545")
-  .addOptionalParam("blockPeriod", "QBFT block period in seconds", "2")
-  .addFlag("force", "Write into a non-empty output directory, overwriting generated files")
-  .addFlag("json", "Print the result as JSON instead of a table")
-  .setAction(async (raw: Args) => {
-    const parsed = argsSchema.safeParse(raw);
-    if (!parsed.success) {
-      fail(
-        parsed.error.issues.map(
-          (issue) => `${FLAG[String(issue.path[0])] ?? String(issue.path[0] ?? "")}: ${issue.message}`,
-        ),
-      );
-      return;
-    }
-    const args = parsed.data;
+operation({
+  name: "besu:network",
+  description: "Writes a Hyperledger Besu QBFT network (genesis, node configs, keys, allowlists)",
+  params: {
+    out: { description: "Output directory (must not exist or be empty unless --force)" },
+    accounts: { description: "Comma-separated accounts to fund and allowlist (deployer, agents)" },
+    validators: { description: "Number of validators, at least 4 (default 4)" },
+    chainId: { description: "Chain id (BESU_CHAIN_ID for --network besu; default 1337)" },
+    seed: { description: "Derive node keys from this secret seed (reproducible); random keys when absent" },
+    host: { description: "IPv4 address the nodes advertise in their enode URLs (default 127.0.0.1)" },
+    p2pPort: { description: "P2P port of node-1; node-i uses p2p-port + i - 1 (default 30303)" },
+    rpcPort: { description: "JSON-RPC port of node-1; node-i uses rpc-port + i - 1 (default 8545)" },
+    blockPeriod: { description: "QBFT block period in seconds (default 2)" },
+    force: { description: "Write into a non-empty output directory, overwriting generated files", flag: true },
+  },
+  schema: argsSchema,
+  sends: false,
+  async run(args) {
     const { BesuConfigError, planBesuNetwork, writeBesuNetwork } = await import("../scripts/lib/besu");
     const out = path.resolve(args.out);
     let plan;
@@ -135,33 +118,21 @@ task("besu:network", "Writes a Hyperledger Besu QBFT network (genesis, node conf
       });
       writeBesuNetwork(out, plan, args.force);
     } catch (error) {
-      if (error instanceof BesuConfigError) {
-        fail([error.message]);
-        return;
-      }
+      if (error instanceof BesuConfigError) throw new UsageError(error.message);
       throw error;
     }
-    const nodes = plan.nodes.map((n) => ({
-      name: n.name,
-      validator: n.key.address,
-      p2pPort: n.p2pPort,
-      rpcUrl: n.rpcUrl,
-      enode: n.enode,
-    }));
-    if (args.json) {
-      console.log(
-        JSON.stringify(
-          { out, chainId: plan.chainId, extraData: plan.extraData, validators: plan.validators, nodes },
-          null,
-          2,
-        ),
-      );
-      return;
-    }
-    const { default: Table } = await import("cli-table3");
-    const table = new Table({ head: ["node", "validator", "p2p", "rpc", "enode id"], style: { head: [], border: [] } });
-    for (const n of nodes) table.push([n.name, n.validator, n.p2pPort, n.rpcUrl, `${n.enode.slice(8, 20)}…`]);
-    console.log(`QBFT network for chain ${plan.chainId} written to ${out}`);
-    console.log(table.toString());
-    console.log(`Start each node from its directory: cd ${path.join(out, "node-1")} && besu --config-file=config.toml`);
-  });
+    return {
+      title:
+        `QBFT network for chain ${plan.chainId} written to ${out}; start each node from its directory: ` +
+        `cd ${path.join(out, "node-1")} && besu --config-file=config.toml`,
+      summary: { out, chainId: plan.chainId, extraData: plan.extraData, validators: plan.validators },
+      rows: plan.nodes.map((n) => ({
+        node: n.name,
+        validator: n.key.address,
+        p2pPort: n.p2pPort,
+        rpcUrl: n.rpcUrl,
+        enode: n.enode,
+      })),
+    };
+  },
+});

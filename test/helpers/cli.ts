@@ -15,7 +15,8 @@ const HARDHAT_CLI = path.join(ROOT, "node_modules", "hardhat", "internal", "cli"
 const ANVIL = path.join(ROOT, "node_modules", "@foundry-rs", "anvil-linux-amd64", "bin", "anvil");
 
 /** True under `hardhat coverage`: child processes would not be instrumented, so CLI suites skip. */
-export const COVERAGE = (hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING === true;
+export const COVERAGE =
+  (hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING === true;
 
 /** A chain running in a child process. */
 export interface Chain {
@@ -107,7 +108,18 @@ export interface AnvilOptions {
 /** anvil from the @foundry-rs/anvil package: chain id 31337, cancun, gas price and base fee 0. */
 export async function startAnvil(options: AnvilOptions = {}): Promise<Chain> {
   const p = options.port ?? (await freePort());
-  const args = ["--host", "127.0.0.1", "--port", String(p), "--hardfork", "cancun", "--gas-price", "0", "--base-fee", "0"];
+  const args = [
+    "--host",
+    "127.0.0.1",
+    "--port",
+    String(p),
+    "--hardfork",
+    "cancun",
+    "--gas-price",
+    "0",
+    "--base-fee",
+    "0",
+  ];
   args.push("--code-size-limit", "24576", "--silent");
   if (options.blockTime !== undefined) args.push("--block-time", String(options.blockTime));
   if (options.statePath !== undefined) {

@@ -511,14 +511,12 @@ describe("task besu:network (through the Hardhat CLI)", function () {
     const run = cli("--out", out, "--accounts", `${ALICE},${BOB}`, "--seed", "kosai-test", "--json");
     expect(run.status, run.stderr).to.equal(0);
     const printed = JSON.parse(run.stdout) as {
-      out: string;
-      chainId: number;
-      validators: string[];
-      nodes: { enode: string }[];
+      summary: { out: string; chainId: number; validators: string[] };
+      rows: { enode: string }[];
     };
     const plan = planBesuNetwork(base);
-    expect(printed).to.deep.include({ out, chainId: 1337, validators: plan.validators });
-    expect(printed.nodes.map((n) => n.enode)).to.deep.equal(plan.nodes.map((n) => n.enode));
+    expect(printed.summary).to.deep.include({ out, chainId: 1337, validators: plan.validators });
+    expect(printed.rows.map((n) => n.enode)).to.deep.equal(plan.nodes.map((n) => n.enode));
     expect(run.stdout).to.not.include(plan.nodes[0].key.privateKey.slice(2));
     for (const file of plan.files) {
       expect(fs.readFileSync(path.join(out, file.path), "utf8"), file.path).to.equal(file.content);
@@ -546,11 +544,11 @@ describe("task besu:network (through the Hardhat CLI)", function () {
     }
   });
 
-  it("refuses fewer than 4 validators with a message, exit code 1, no stack trace and no files", function () {
+  it("refuses fewer than 4 validators with a message, exit code 2, no stack trace and no files", function () {
     const out = path.join(dir, "three");
     const run = cli("--out", out, "--accounts", ALICE, "--validators", "3");
-    expect(run.status).to.equal(1);
-    expect(run.stderr).to.include("--validators: must be at least 4 (QBFT tolerates f faulty validators out of 3f+1)");
+    expect(run.status).to.equal(2);
+    expect(run.stderr).to.include("--validators must be at least 4 (QBFT tolerates f faulty validators out of 3f+1)");
     expect(run.stderr).to.not.match(/\n\s+at /);
     expect(fs.existsSync(out)).to.equal(false);
   });
@@ -568,12 +566,12 @@ describe("task besu:network (through the Hardhat CLI)", function () {
       "--host",
       "localhost",
     );
-    expect(run.status).to.equal(1);
+    expect(run.status).to.equal(2);
     expect(run.stderr)
-      .to.include("--accounts: each entry must be a 0x address of 40 hex digits")
-      .and.include("--chain-id: must be a whole number")
-      .and.include("--p2p-port: must be at most 65535")
-      .and.include("--host: must be an IPv4 address");
+      .to.include("--accounts[0] each entry must be a 0x address of 40 hex digits")
+      .and.include("--chain-id must be a whole number")
+      .and.include("--p2p-port must be at most 65535")
+      .and.include("--host must be an IPv4 address");
     expect(run.stderr).to.not.match(/\n\s+at /);
   });
 
@@ -582,8 +580,8 @@ describe("task besu:network (through the Hardhat CLI)", function () {
     fs.mkdirSync(out);
     fs.writeFileSync(path.join(out, "notes.txt"), "keep");
     const refused = cli("--out", out, "--accounts", ALICE, "--seed", "f");
-    expect(refused.status).to.equal(1);
-    expect(refused.stderr).to.include(`--out: ${out} exists and is not empty; pass --force to overwrite`);
+    expect(refused.status).to.equal(2);
+    expect(refused.stderr).to.include(`--out ${out} exists and is not empty; pass --force to overwrite`);
     expect(fs.existsSync(path.join(out, "genesis.json"))).to.equal(false);
     const forced = cli("--out", out, "--accounts", ALICE, "--seed", "f", "--force", "--json");
     expect(forced.status, forced.stderr).to.equal(0);
