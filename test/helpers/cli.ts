@@ -103,6 +103,8 @@ export interface AnvilOptions {
   statePath?: string;
   /** Seconds between state dumps (with statePath). */
   stateInterval?: number;
+  /** Chain id (anvil's default is 31337; a generated Besu network uses 1337). */
+  chainId?: number;
 }
 
 /** anvil from the @foundry-rs/anvil package: chain id 31337, cancun, gas price and base fee 0. */
@@ -122,6 +124,7 @@ export async function startAnvil(options: AnvilOptions = {}): Promise<Chain> {
   ];
   args.push("--code-size-limit", "24576", "--silent");
   if (options.blockTime !== undefined) args.push("--block-time", String(options.blockTime));
+  if (options.chainId !== undefined) args.push("--chain-id", String(options.chainId));
   if (options.statePath !== undefined) {
     args.push("--state", options.statePath, "--state-interval", String(options.stateInterval ?? 1));
   }
@@ -150,9 +153,15 @@ export async function runTask(
   chain: Pick<Chain, "url">,
   deploymentsDir: string,
   args: string[],
-  options: { timeoutMs?: number; onStdout?: (chunk: string) => void; env?: Record<string, string> } = {},
+  options: {
+    timeoutMs?: number;
+    onStdout?: (chunk: string) => void;
+    env?: Record<string, string>;
+    /** Network name (default localhost); `besu` reads BESU_* from `env`. */
+    network?: string;
+  } = {},
 ): Promise<TaskRun & { child?: ChildProcess }> {
-  const child = spawn(process.execPath, [HARDHAT_CLI, "--network", "localhost", ...args], {
+  const child = spawn(process.execPath, [HARDHAT_CLI, "--network", options.network ?? "localhost", ...args], {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import fs from "node:fs";
 import path from "node:path";
-import { type Chain, COVERAGE, runTask, startHardhatNode, tempDeployments } from "../helpers/cli";
+import { type Chain, COVERAGE, runTask, startAnvil, startHardhatNode, tempDeployments } from "../helpers/cli";
 
 async function nonceOf(chain: Chain, address: string): Promise<number> {
   const response = await fetch(chain.url, {
@@ -67,5 +67,34 @@ describe("suite:deploy (CLI)", function () {
     expect(second.code, second.stderr).to.equal(0);
     expect(second.json?.title).to.match(/: 0 steps sent, \d+ already done$/);
     expect(await nonceOf(chain, OWNER)).to.equal(sent);
+  });
+
+  it("suite:deploy --network besu (chain id 1337, gas price 0, keys from BESU_PRIVATE_KEYS) → deployed for free", async () => {
+    const besu = await startAnvil({ chainId: 1337 });
+    const besuDir = tempDeployments();
+    try {
+      // anvil's first account stands in for the Besu deployer; its balance must not move at gas price 0.
+      const key = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+      const balance = async () => {
+        const response = await fetch(besu.url, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_getBalance", params: [OWNER, "latest"] }),
+        });
+        return BigInt(((await response.json()) as { result: string }).result);
+      };
+      const before = await balance();
+      const run = await runTask(besu, besuDir, ["suite:deploy", "--json"], {
+        network: "besu",
+        env: { BESU_RPC_URL: besu.url, BESU_CHAIN_ID: "1337", BESU_PRIVATE_KEYS: key },
+      });
+      expect(run.code, run.stderr).to.equal(0);
+      const record = JSON.parse(fs.readFileSync(path.join(besuDir, "besu.json"), "utf8"));
+      expect(record.chainId).to.equal(1337);
+      expect(record.contracts.escrow).to.match(/^0x[0-9a-fA-F]{40}$/);
+      expect(await balance()).to.equal(before);
+    } finally {
+      await besu.kill();
+    }
   });
 });
