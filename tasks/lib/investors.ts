@@ -218,9 +218,16 @@ export async function registerInvestors(
       plan.identity = registered;
     } else {
       plan.register = true;
-      if (pending !== undefined && (await ethers.provider.getCode(pending.address)) !== "0x") {
-        const candidate = await identityAt(pending.address, market.registrar);
-        if (await candidate.keyHasPurpose(registrarKey, KEY_PURPOSE.MANAGEMENT)) plan.identity = pending.address;
+      // An identity an earlier run deployed (pending, or finished but whose registration a restarted node
+      // lost) is adopted if it is there and managed by the registrar; it is never deployed a second time.
+      const candidates = [pending?.address, record.investors[input.wallet]?.identity].filter((a) => a !== undefined);
+      for (const address of candidates) {
+        if ((await ethers.provider.getCode(address)) === "0x") continue;
+        const candidate = await identityAt(address, market.registrar);
+        if (await candidate.keyHasPurpose(registrarKey, KEY_PURPOSE.MANAGEMENT)) {
+          plan.identity = address;
+          break;
+        }
       }
       if (plan.identity === ZeroAddress) {
         plan.deploy = true;
@@ -246,6 +253,9 @@ export async function registerInvestors(
   let offset = 0;
   for (const plan of plans) {
     if (plan.deploy) {
+      // Addresses recorded by a run whose transactions a restarted node lost may now belong to another
+      // investor's new identity: forget them before recording the new plan.
+      delete record.investors[plan.input.wallet];
       plan.identity = pipeline.createAddress(offset);
       record.pending[`identity.${plan.input.wallet}`] = {
         from: market.registrarAddress,
