@@ -37,7 +37,8 @@ operation({
     .superRefine((args, ctx) => {
       if (args.file !== undefined) {
         for (const name of ["wallet", "country", "municipality", "workplace", "topics"] as const) {
-          if (args[name] !== undefined) ctx.addIssue({ code: "custom", path: [name], message: "cannot be combined with --file" });
+          if (args[name] !== undefined)
+            ctx.addIssue({ code: "custom", path: [name], message: "cannot be combined with --file" });
         }
       } else if (args.wallet === undefined) {
         ctx.addIssue({ code: "custom", path: ["wallet"], message: "is required (or --file)" });
@@ -60,9 +61,8 @@ operation({
       }
       inputs = [parsed.data];
     }
-    const { openMarket, registerInvestors, requireRole, topicsOf, untrustedTopicProblems } = await import(
-      "./lib/investors"
-    );
+    const { openMarket, registerInvestors, requireRole, topicsOf, untrustedTopicProblems } =
+      await import("./lib/investors");
     const { ROLES } = await import("../scripts/lib/constants");
     const store = await ctx.store();
     const market = await openMarket(ctx, store);

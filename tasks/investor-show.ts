@@ -38,7 +38,8 @@ operation({
     const identity = await ethers.getContractAt("Identity", identityAddress, reader);
     const topics = new Set<bigint>(market.required);
     const trustedIssuers = await issuers.getTrustedIssuers();
-    for (const issuer of trustedIssuers) for (const t of await issuers.getTrustedIssuerClaimTopics(issuer)) topics.add(t);
+    for (const issuer of trustedIssuers)
+      for (const t of await issuers.getTrustedIssuerClaimTopics(issuer)) topics.add(t);
     const municipality = store.record.investors[args.wallet]?.municipality;
     if (municipality !== undefined) topics.add(residenceTopic(municipality));
     const rows: Record<string, unknown>[] = [];
@@ -46,10 +47,10 @@ operation({
       for (const id of await identity.getClaimIdsByTopic(topic)) {
         const claim = await identity.getClaim(id);
         const issuer = await ethers.getContractAt("ClaimIssuer", claim.issuer, reader);
-        const revoked = await ctx.call("read revocation", () => issuer.isClaimRevoked(claim.signature)).catch(() => false);
-        const valid = await issuer
-          .isClaimValid(identityAddress, topic, claim.signature, claim.data)
+        const revoked = await ctx
+          .call("read revocation", () => issuer.isClaimRevoked(claim.signature))
           .catch(() => false);
+        const valid = await issuer.isClaimValid(identityAddress, topic, claim.signature, claim.data).catch(() => false);
         rows.push({
           topic: describeTopic(topic),
           issuer: claim.issuer === market.kycIssuerAddress ? `kycIssuer ${claim.issuer}` : claim.issuer,
@@ -60,7 +61,14 @@ operation({
         });
       }
       if (!rows.some((row) => row.topic === describeTopic(topic)) && market.required.includes(topic)) {
-        rows.push({ topic: describeTopic(topic), issuer: "", required: true, trusted: false, valid: false, revoked: false });
+        rows.push({
+          topic: describeTopic(topic),
+          issuer: "",
+          required: true,
+          trusted: false,
+          valid: false,
+          revoked: false,
+        });
       }
     }
     const summary: Record<string, unknown> = {

@@ -42,15 +42,18 @@ operation({
         ctx.addIssue({
           code: "custom",
           path: [],
-          message: "nothing to change: give --country, --municipality, --workplace, --add-topics, --revoke-topics or --identity",
+          message:
+            "nothing to change: give --country, --municipality, --workplace, --add-topics, --revoke-topics or --identity",
         });
       }
     }),
   async run(args, ctx) {
     const { ZeroAddress, AbiCoder } = await import("ethers");
     const { ethers } = await import("hardhat");
-    const { openMarket, requireRole, untrustedTopicProblems, kycSignerOf, describeTopic } = await import("./lib/investors");
-    const { ECDSA_SCHEME, KEY_PURPOSE, ROLES, residenceTopic, workplaceTopic } = await import("../scripts/lib/constants");
+    const { openMarket, requireRole, untrustedTopicProblems, kycSignerOf, describeTopic } =
+      await import("./lib/investors");
+    const { ECDSA_SCHEME, KEY_PURPOSE, ROLES, residenceTopic, workplaceTopic } =
+      await import("../scripts/lib/constants");
     const { addressKey, claimId, signClaim } = await import("../scripts/lib/onchainid");
     const { Resumable } = await import("./lib/resumable");
     const store = await ctx.store();
@@ -78,7 +81,8 @@ operation({
     const revoke = args.revokeTopics ?? [];
     problems.push(...untrustedTopicProblems(market, add, "--add-topics"));
     for (const topic of revoke) {
-      if (add.includes(topic)) problems.push({ argument: "--revoke-topics", message: `${describeTopic(topic)} is also being added` });
+      if (add.includes(topic))
+        problems.push({ argument: "--revoke-topics", message: `${describeTopic(topic)} is also being added` });
     }
     if (problems.length > 0) throw new UsageError("bad arguments", problems);
     const registrarKey = addressKey(market.registrarAddress);
@@ -92,7 +96,10 @@ operation({
     for (const topic of revoke) {
       const claim = await identity.getClaim(claimId(kycIssuerAddress, topic));
       if (claim.issuer === ZeroAddress) {
-        problems.push({ argument: "--revoke-topics", message: `identity ${target} has no claim of the KYC issuer for ${describeTopic(topic)}` });
+        problems.push({
+          argument: "--revoke-topics",
+          message: `identity ${target} has no claim of the KYC issuer for ${describeTopic(topic)}`,
+        });
       } else {
         revokeSignatures.set(topic, claim.signature);
       }

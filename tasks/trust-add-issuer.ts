@@ -34,7 +34,11 @@ operation({
     })
     .superRefine((args, ctx) => {
       if ((args.signer === undefined) === (args.issuer === undefined)) {
-        ctx.addIssue({ code: "custom", path: ["signer"], message: "give exactly one of --signer (new issuer) or --issuer" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["signer"],
+          message: "give exactly one of --signer (new issuer) or --issuer",
+        });
       }
     }),
   async run(args, ctx) {
@@ -53,7 +57,10 @@ operation({
     if (issuer !== undefined && (await trust.issuers.isTrustedIssuer(issuer))) {
       const current = await trust.issuers.getTrustedIssuerClaimTopics(issuer);
       if (sameTopics(current, args.topics)) {
-        return { title: `${issuer} is already trusted for ${args.topics.join(",")}: nothing sent`, summary: { issuer } };
+        return {
+          title: `${issuer} is already trusted for ${args.topics.join(",")}: nothing sent`,
+          summary: { issuer },
+        };
       }
       throw new UsageError("bad arguments", [
         {
@@ -65,13 +72,18 @@ operation({
     const problems = await topicListProblems(trust, issuer ?? "", args.topics, "--topics");
     const count = (await trust.issuers.getTrustedIssuers()).length;
     if (count >= trust.limits.issuers) {
-      problems.push({ argument: "", message: `${count} issuers are trusted already: the most is ${trust.limits.issuers} (TrustedIssuersLimitReached)` });
+      problems.push({
+        argument: "",
+        message: `${count} issuers are trusted already: the most is ${trust.limits.issuers} (TrustedIssuersLimitReached)`,
+      });
     }
     if (problems.length > 0) throw new UsageError("bad arguments", problems);
 
     const steps = new Resumable(ctx, store, trust.sender);
     if (issuer === undefined) {
-      issuer = await steps.contract(recordName, await ethers.getContractFactory("ClaimIssuer", trust.sender), [args.signer]);
+      issuer = await steps.contract(recordName, await ethers.getContractFactory("ClaimIssuer", trust.sender), [
+        args.signer,
+      ]);
     }
     const trusted = issuer;
     await steps.ensure(
@@ -81,7 +93,12 @@ operation({
     );
     return {
       title: `${trusted} trusted for ${args.topics.join(",")} (${steps.counts.sent} transactions)`,
-      summary: { issuer: trusted, topics: args.topics.join(","), signer: args.signer, record: args.issuer ? undefined : recordName },
+      summary: {
+        issuer: trusted,
+        topics: args.topics.join(","),
+        signer: args.signer,
+        record: args.issuer ? undefined : recordName,
+      },
     };
   },
 });

@@ -21,16 +21,25 @@ operation({
     await requireAdmin(trust, "topics");
     const required = await trust.topics.getClaimTopics();
     if (required.includes(args.topic)) {
-      return { title: `topic ${args.topic} is already required: nothing sent`, summary: { required: required.join(",") } };
+      return {
+        title: `topic ${args.topic} is already required: nothing sent`,
+        summary: { required: required.join(",") },
+      };
     }
     if (required.length >= trust.limits.requiredTopics) {
       throw new UsageError("bad arguments", [
-        { argument: "--topic", message: `${required.length} topics are required already: the most is ${trust.limits.requiredTopics} (ClaimTopicsLimitReached)` },
+        {
+          argument: "--topic",
+          message: `${required.length} topics are required already: the most is ${trust.limits.requiredTopics} (ClaimTopicsLimitReached)`,
+        },
       ]);
     }
     if ((await trust.issuers.getTrustedIssuersForClaimTopic(args.topic)).length === 0) {
       throw new UsageError("bad arguments", [
-        { argument: "--topic", message: `no issuer is trusted for topic ${args.topic}: run trust:add-issuer or trust:update-issuer first` },
+        {
+          argument: "--topic",
+          message: `no issuer is trusted for topic ${args.topic}: run trust:add-issuer or trust:update-issuer first`,
+        },
       ]);
     }
     const receipt = await ctx.send(`require topic ${args.topic}`, () => trust.topics.addClaimTopic(args.topic));

@@ -14,7 +14,10 @@ operation({
     issuer: { description: "the trusted issuer: address or recorded name" },
     force: { description: "allow leaving a required topic without a trusted issuer", flag: true },
   },
-  schema: z.object({ issuer: z.string({ error: "an issuer is required" }).trim().min(1), force: z.boolean().default(false) }),
+  schema: z.object({
+    issuer: z.string({ error: "an issuer is required" }).trim().min(1),
+    force: z.boolean().default(false),
+  }),
   async run(args, ctx) {
     const { openTrust, requireAdmin, resolveIssuer } = await import("./lib/trust");
     const store = await ctx.store();
@@ -41,6 +44,9 @@ operation({
     }
     const topics = await trust.issuers.getTrustedIssuerClaimTopics(issuer);
     const receipt = await ctx.send(`remove ${issuer}`, () => trust.issuers.removeTrustedIssuer(issuer));
-    return { title: `${issuer} is no longer trusted`, summary: { issuer, topics: topics.join(","), gasUsed: receipt.gasUsed } };
+    return {
+      title: `${issuer} is no longer trusted`,
+      summary: { issuer, topics: topics.join(","), gasUsed: receipt.gasUsed },
+    };
   },
 });

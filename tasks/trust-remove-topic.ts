@@ -19,11 +19,16 @@ operation({
     const required = await trust.topics.getClaimTopics();
     if (!required.includes(args.topic)) {
       throw new UsageError("bad arguments", [
-        { argument: "--topic", message: `topic ${args.topic} is not required (required: ${required.join(",") || "none"})` },
+        {
+          argument: "--topic",
+          message: `topic ${args.topic} is not required (required: ${required.join(",") || "none"})`,
+        },
       ]);
     }
     await requireAdmin(trust, "topics");
-    const receipt = await ctx.send(`stop requiring topic ${args.topic}`, () => trust.topics.removeClaimTopic(args.topic));
+    const receipt = await ctx.send(`stop requiring topic ${args.topic}`, () =>
+      trust.topics.removeClaimTopic(args.topic),
+    );
     return {
       title: `topic ${args.topic} is no longer required`,
       summary: { required: required.filter((t) => t !== args.topic).join(","), gasUsed: receipt.gasUsed },

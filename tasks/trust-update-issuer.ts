@@ -52,13 +52,20 @@ operation({
       next = args.topics;
     } else {
       for (const t of args.removeTopics ?? []) {
-        if (!current.includes(t)) problems.push({ argument: "--remove-topics", message: `${issuer} is not trusted for topic ${t}` });
+        if (!current.includes(t))
+          problems.push({ argument: "--remove-topics", message: `${issuer} is not trusted for topic ${t}` });
       }
       next = current.filter((t) => !(args.removeTopics ?? []).includes(t));
       for (const t of args.addTopics ?? []) if (!next.includes(t)) next.push(t);
     }
-    if (next.length === 0) problems.push({ argument: "--topics", message: "an issuer must keep at least one topic; use trust:remove-issuer" });
-    problems.push(...(await topicListProblems(trust, issuer, next, args.topics !== undefined ? "--topics" : "--add-topics")));
+    if (next.length === 0)
+      problems.push({
+        argument: "--topics",
+        message: "an issuer must keep at least one topic; use trust:remove-issuer",
+      });
+    problems.push(
+      ...(await topicListProblems(trust, issuer, next, args.topics !== undefined ? "--topics" : "--add-topics")),
+    );
     if (!args.force) {
       for (const topic of await trust.topics.getClaimTopics()) {
         if (next.includes(topic)) continue;
@@ -75,7 +82,9 @@ operation({
     if (sameTopics(current, next)) {
       return { title: `${issuer} is already trusted for ${next.join(",")}: nothing sent`, summary: { issuer } };
     }
-    const receipt = await ctx.send(`update the topics of ${issuer}`, () => trust.issuers.updateIssuerClaimTopics(issuer, next));
+    const receipt = await ctx.send(`update the topics of ${issuer}`, () =>
+      trust.issuers.updateIssuerClaimTopics(issuer, next),
+    );
     return {
       title: `${issuer} now trusted for ${next.join(",")}`,
       summary: { issuer, before: current.join(","), after: next.join(","), gasUsed: receipt.gasUsed },

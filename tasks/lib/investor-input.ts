@@ -57,7 +57,8 @@ function normalise(raw: Record<string, unknown>): Record<string, string | undefi
 
 /** Reads and checks an investor file; a UsageError lists every bad row (first 50). */
 export function readInvestorFile(file: string): InvestorInput[] {
-  if (!fs.existsSync(file)) throw new UsageError("bad arguments", [{ argument: "--file", message: `${file} does not exist` }]);
+  if (!fs.existsSync(file))
+    throw new UsageError("bad arguments", [{ argument: "--file", message: `${file} does not exist` }]);
   const text = fs.readFileSync(file, "utf8");
   let rows: { where: string; raw: Record<string, unknown> }[];
   try {
@@ -82,7 +83,8 @@ export function readInvestorFile(file: string): InvestorInput[] {
   } catch (error) {
     throw new UsageError("bad arguments", [{ argument: "--file", message: `${file}: ${(error as Error).message}` }]);
   }
-  if (rows.length === 0) throw new UsageError("bad arguments", [{ argument: "--file", message: `${file} lists no investors` }]);
+  if (rows.length === 0)
+    throw new UsageError("bad arguments", [{ argument: "--file", message: `${file} lists no investors` }]);
   if (rows.length > MAX_BATCH) {
     throw new UsageError("bad arguments", [
       { argument: "--file", message: `${file} lists ${rows.length} investors; at most ${MAX_BATCH} per run` },
@@ -103,7 +105,10 @@ export function readInvestorFile(file: string): InvestorInput[] {
     }
     const earlier = firstSeen.get(parsed.data.wallet);
     if (earlier !== undefined) {
-      problems.push({ argument: `--file${where} wallet`, message: `${parsed.data.wallet} is already listed at${earlier}` });
+      problems.push({
+        argument: `--file${where} wallet`,
+        message: `${parsed.data.wallet} is already listed at${earlier}`,
+      });
       continue;
     }
     firstSeen.set(parsed.data.wallet, where);
@@ -111,7 +116,8 @@ export function readInvestorFile(file: string): InvestorInput[] {
   }
   if (problems.length > 0) {
     const shown = problems.slice(0, 50);
-    if (problems.length > shown.length) shown.push({ argument: "", message: `... and ${problems.length - shown.length} more` });
+    if (problems.length > shown.length)
+      shown.push({ argument: "", message: `... and ${problems.length - shown.length} more` });
     throw new UsageError(`bad investor file ${file}`, shown);
   }
   return investors;

@@ -117,8 +117,10 @@ export function topicsOf(input: InvestorInput, required: bigint[]): bigint[] {
 
 /** What a topic is, for messages. */
 export function describeTopic(topic: bigint): string {
-  if (topic > 100_000_000n && topic < 200_000_000n) return `residence topic ${topic} (municipality ${topic - 100_000_000n})`;
-  if (topic > 200_000_000n && topic < 300_000_000n) return `workplace topic ${topic} (municipality ${topic - 200_000_000n})`;
+  if (topic > 100_000_000n && topic < 200_000_000n)
+    return `residence topic ${topic} (municipality ${topic - 100_000_000n})`;
+  if (topic > 200_000_000n && topic < 300_000_000n)
+    return `workplace topic ${topic} (municipality ${topic - 200_000_000n})`;
   return `topic ${topic}`;
 }
 
@@ -143,7 +145,11 @@ async function identityAt(address: string, runner: Signer): Promise<Identity> {
 }
 
 /** Runs `fn` over `items` with at most `limit` at once, keeping order. */
-export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
@@ -202,7 +208,16 @@ export async function registerInvestors(
   const problems: ArgumentProblem[] = [];
   const plans = await mapLimit(inputs, 16, async (input): Promise<Plan> => {
     const topics = topicsOf(input, market.required);
-    const plan: Plan = { input, topics, identity: ZeroAddress, deploy: false, addKey: false, claims: [], register: false, signatures: [] };
+    const plan: Plan = {
+      input,
+      topics,
+      identity: ZeroAddress,
+      deploy: false,
+      addKey: false,
+      claims: [],
+      register: false,
+      signatures: [],
+    };
     const registered = await market.registry.identity(input.wallet);
     const pending = record.pending[`identity.${input.wallet}`];
     const ours = (address: string) =>
@@ -239,7 +254,8 @@ export async function registerInvestors(
     const identity = await identityAt(plan.identity, market.registrar);
     plan.addKey = !(await identity.keyHasPurpose(addressKey(input.wallet), KEY_PURPOSE.MANAGEMENT));
     for (const topic of topics) {
-      if ((await identity.getClaim(claimId(market.kycIssuerAddress, topic))).issuer === ZeroAddress) plan.claims.push(topic);
+      if ((await identity.getClaim(claimId(market.kycIssuerAddress, topic))).issuer === ZeroAddress)
+        plan.claims.push(topic);
     }
     return plan;
   });
@@ -309,8 +325,13 @@ export async function registerInvestors(
   try {
     for (const plan of plans) {
       const { input } = plan;
-      const steps: { kind: string; action: string; to?: string; data: string; onMined?: (r: TransactionReceipt) => void }[] =
-        [];
+      const steps: {
+        kind: string;
+        action: string;
+        to?: string;
+        data: string;
+        onMined?: (r: TransactionReceipt) => void;
+      }[] = [];
       if (plan.deploy) {
         const { data } = await proxyFactory.getDeployTransaction(market.authority, market.registrarAddress);
         const action = `deploy the identity of ${input.wallet}`;
@@ -321,7 +342,10 @@ export async function registerInvestors(
           onMined: (receipt) => {
             // Another sender using the registrar's key would shift every nonce after this one.
             if (receipt.contractAddress !== plan.identity) {
-              throw new OperationFailed(action, `created ${receipt.contractAddress}, not ${plan.identity} (nonce taken by another sender?)`);
+              throw new OperationFailed(
+                action,
+                `created ${receipt.contractAddress}, not ${plan.identity} (nonce taken by another sender?)`,
+              );
             }
           },
         });
@@ -354,7 +378,11 @@ export async function registerInvestors(
           kind: "register",
           action: `register ${input.wallet}`,
           to: registryAddress,
-          data: market.registry.interface.encodeFunctionData("registerIdentity", [input.wallet, plan.identity, input.country]),
+          data: market.registry.interface.encodeFunctionData("registerIdentity", [
+            input.wallet,
+            plan.identity,
+            input.country,
+          ]),
         });
       }
       if (steps.length === 0) {

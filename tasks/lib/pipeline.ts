@@ -183,7 +183,10 @@ export class Pipeline {
     } catch (error) {
       return failure(failed.tx.action, error);
     }
-    return new OperationFailed(failed.tx.action, `reverted on chain in block ${receipt.blockNumber} (nonce ${failed.nonce})`);
+    return new OperationFailed(
+      failed.tx.action,
+      `reverted on chain in block ${receipt.blockNumber} (nonce ${failed.nonce})`,
+    );
   }
 }
 

@@ -59,7 +59,12 @@ export async function openTrust(ctx: OperationContext, store: RecordStore): Prom
 /** The sender must be DEFAULT_ADMIN on `which` registry. */
 export async function requireAdmin(trust: Trust, which: "issuers" | "topics"): Promise<void> {
   const contract = which === "issuers" ? trust.issuers : trust.topics;
-  await requireRole(contract, which === "issuers" ? "issuersRegistry" : "topicsRegistry", ROLES.DEFAULT_ADMIN, trust.senderAddress);
+  await requireRole(
+    contract,
+    which === "issuers" ? "issuersRegistry" : "topicsRegistry",
+    ROLES.DEFAULT_ADMIN,
+    trust.senderAddress,
+  );
 }
 
 /** An issuer given as an address or a recorded contract name (kycIssuer, claimIssuers.x). */
@@ -69,7 +74,10 @@ export function resolveIssuer(store: RecordStore, given: string, argument = "--i
   if (recorded === undefined) {
     const names = Object.keys(store.record.contracts).filter((n) => /issuer/i.test(n));
     throw new UsageError("bad arguments", [
-      { argument, message: `${JSON.stringify(given)} is neither an address nor a recorded issuer (${names.join(", ")})` },
+      {
+        argument,
+        message: `${JSON.stringify(given)} is neither an address nor a recorded issuer (${names.join(", ")})`,
+      },
     ]);
   }
   return recorded;
