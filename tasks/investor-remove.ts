@@ -5,7 +5,6 @@
  */
 import { z } from "zod";
 import { operation } from "./lib/cli";
-import { UsageError } from "./lib/errors";
 import * as s from "./lib/schemas";
 
 operation({
@@ -14,18 +13,12 @@ operation({
   params: { wallet: { description: "the investor's wallet address" } },
   schema: z.object({ wallet: s.address }),
   async run(args, ctx) {
-    const { ZeroAddress } = await import("ethers");
-    const { openMarket, requireRole } = await import("./lib/investors");
+    const { openMarket, requireRegistered, requireRole } = await import("./lib/investors");
     const { ROLES } = await import("../scripts/lib/constants");
     const store = await ctx.store();
     const market = await openMarket(ctx, store);
     await requireRole(market.registry, "identityRegistry", ROLES.REGISTRAR_AGENT, market.registrarAddress);
-    const identity = await market.registry.identity(args.wallet);
-    if (identity === ZeroAddress) {
-      throw new UsageError("bad arguments", [
-        { argument: "--wallet", message: `${args.wallet} is not registered in the identity registry (unknown wallet)` },
-      ]);
-    }
+    const identity = await requireRegistered(market.registry, args.wallet);
     const receipt = await ctx.send(`remove ${args.wallet}`, () => market.registry.deleteIdentity(args.wallet));
     delete store.record.investors[args.wallet];
     store.save();

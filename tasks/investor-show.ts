@@ -7,7 +7,6 @@
  */
 import { z } from "zod";
 import { operation } from "./lib/cli";
-import { UsageError } from "./lib/errors";
 import * as s from "./lib/schemas";
 
 operation({
@@ -20,21 +19,15 @@ operation({
   schema: z.object({ wallet: s.address, balances: z.boolean().default(false) }),
   sends: false,
   async run(args, ctx) {
-    const { ZeroAddress } = await import("ethers");
     const { ethers } = await import("hardhat");
-    const { openMarket, describeTopic } = await import("./lib/investors");
+    const { openMarket, describeTopic, requireRegistered } = await import("./lib/investors");
     const { KEY_PURPOSE, residenceTopic } = await import("../scripts/lib/constants");
     const { addressKey } = await import("../scripts/lib/onchainid");
     const store = await ctx.store();
     const reader = (await ethers.getSigners())[0];
     const market = await openMarket(ctx, store, reader);
     const { registry, issuers } = market;
-    const identityAddress = await registry.identity(args.wallet);
-    if (identityAddress === ZeroAddress) {
-      throw new UsageError("bad arguments", [
-        { argument: "--wallet", message: `${args.wallet} is not registered in the identity registry (unknown wallet)` },
-      ]);
-    }
+    const identityAddress = await requireRegistered(registry, args.wallet);
     const identity = await ethers.getContractAt("Identity", identityAddress, reader);
     const topics = new Set<bigint>(market.required);
     const trustedIssuers = await issuers.getTrustedIssuers();

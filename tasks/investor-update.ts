@@ -50,7 +50,7 @@ operation({
   async run(args, ctx) {
     const { ZeroAddress, AbiCoder } = await import("ethers");
     const { ethers } = await import("hardhat");
-    const { openMarket, requireRole, untrustedTopicProblems, kycSignerOf, describeTopic } =
+    const { openMarket, requireRegistered, requireRole, untrustedTopicProblems, kycSignerOf, describeTopic } =
       await import("./lib/investors");
     const { ECDSA_SCHEME, KEY_PURPOSE, ROLES, residenceTopic, workplaceTopic } =
       await import("../scripts/lib/constants");
@@ -61,12 +61,7 @@ operation({
     const { registry, kycIssuer, kycIssuerAddress, registrar } = market;
     await requireRole(registry, "identityRegistry", ROLES.REGISTRAR_AGENT, market.registrarAddress);
 
-    const current = await registry.identity(args.wallet);
-    if (current === ZeroAddress) {
-      throw new UsageError("bad arguments", [
-        { argument: "--wallet", message: `${args.wallet} is not registered in the identity registry (unknown wallet)` },
-      ]);
-    }
+    const current = await requireRegistered(registry, args.wallet);
     const problems: ArgumentProblem[] = [];
     const target = args.identity ?? current;
     const identity = await ethers.getContractAt("Identity", target, registrar);

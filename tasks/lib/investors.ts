@@ -60,24 +60,36 @@ export async function requireRole(
   );
 }
 
+/** The identity registry and the topic and issuer registries it listens to, connected to `runner`. */
+export async function openRegistries(
+  store: RecordStore,
+  runner: Signer,
+): Promise<{ registry: IdentityRegistry; issuers: TrustedIssuersRegistry; topics: ClaimTopicsRegistry }> {
+  const at = async <T>(name: string, address: string) =>
+    (await ethers.getContractAt(name, address, runner)) as unknown as T;
+  const registry = await at<IdentityRegistry>("IdentityRegistry", store.contract("identityRegistry"));
+  return {
+    registry,
+    issuers: await at<TrustedIssuersRegistry>("TrustedIssuersRegistry", await registry.issuersRegistry()),
+    topics: await at<ClaimTopicsRegistry>("ClaimTopicsRegistry", await registry.topicsRegistry()),
+  };
+}
+
+/** A usage error unless `wallet` is in the identity registry; returns its identity. */
+export async function requireRegistered(registry: IdentityRegistry, wallet: string): Promise<string> {
+  const identity = await registry.identity(wallet);
+  if (identity === ZeroAddress) {
+    throw new UsageError("bad arguments", [
+      { argument: "--wallet", message: `${wallet} is not registered in the identity registry (unknown wallet)` },
+    ]);
+  }
+  return identity;
+}
+
 /** Opens the recorded identity layer; `sender` is the account that will send (default: the registrar). */
 export async function openMarket(ctx: OperationContext, store: RecordStore, sender?: Signer): Promise<Market> {
   const registrar = sender ?? (await ctx.signer("registrar"));
-  const registry = (await ethers.getContractAt(
-    "IdentityRegistry",
-    store.contract("identityRegistry"),
-    registrar,
-  )) as unknown as IdentityRegistry;
-  const issuers = (await ethers.getContractAt(
-    "TrustedIssuersRegistry",
-    await registry.issuersRegistry(),
-    registrar,
-  )) as unknown as TrustedIssuersRegistry;
-  const topics = (await ethers.getContractAt(
-    "ClaimTopicsRegistry",
-    await registry.topicsRegistry(),
-    registrar,
-  )) as unknown as ClaimTopicsRegistry;
+  const { registry, issuers, topics } = await openRegistries(store, registrar);
   const kycIssuerAddress = store.contract("kycIssuer");
   const kycIssuer = (await ethers.getContractAt("ClaimIssuer", kycIssuerAddress, registrar)) as unknown as ClaimIssuer;
   const trusted = (await issuers.isTrustedIssuer(kycIssuerAddress))

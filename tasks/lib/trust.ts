@@ -6,12 +6,11 @@
  * Loaded only inside a task's action (it imports the Hardhat runtime).
  */
 import { type Signer, isAddress, getAddress } from "ethers";
-import { ethers } from "hardhat";
 import type { ClaimTopicsRegistry, IdentityRegistry, TrustedIssuersRegistry } from "../../typechain-types";
 import { ROLES } from "../../scripts/lib/constants";
 import type { OperationContext } from "./cli";
 import { type ArgumentProblem, UsageError } from "./errors";
-import { requireRole } from "./investors";
+import { openRegistries, requireRole } from "./investors";
 import type { RecordStore } from "./record";
 
 export interface Trust {
@@ -26,21 +25,7 @@ export interface Trust {
 /** Opens the registries with the sender (default: the recorded owner). */
 export async function openTrust(ctx: OperationContext, store: RecordStore): Promise<Trust> {
   const sender = await ctx.signer("owner");
-  const registry = (await ethers.getContractAt(
-    "IdentityRegistry",
-    store.contract("identityRegistry"),
-    sender,
-  )) as unknown as IdentityRegistry;
-  const issuers = (await ethers.getContractAt(
-    "TrustedIssuersRegistry",
-    await registry.issuersRegistry(),
-    sender,
-  )) as unknown as TrustedIssuersRegistry;
-  const topics = (await ethers.getContractAt(
-    "ClaimTopicsRegistry",
-    await registry.topicsRegistry(),
-    sender,
-  )) as unknown as ClaimTopicsRegistry;
+  const { registry, issuers, topics } = await openRegistries(store, sender);
   return {
     sender,
     senderAddress: await sender.getAddress(),

@@ -133,3 +133,22 @@ export async function expectRegistered(
   }
   return identity;
 }
+
+/**
+ * Runs a task that must be refused as bad input: exit 2, `message` on stderr, no stack trace, and no
+ * transaction sent by any account that could send.
+ */
+export async function expectRefused(
+  chain: Pick<Chain, "url">,
+  dir: string,
+  args: string[],
+  message: string | RegExp,
+): Promise<void> {
+  const before = await senderNonces(chain);
+  const run = await runTask(chain, dir, args);
+  expect(run.code, run.stdout + run.stderr).to.equal(2);
+  if (typeof message === "string") expect(run.stderr).to.contain(message);
+  else expect(run.stderr).to.match(message);
+  expect(run.stderr).to.not.match(/\n\s+at /);
+  expect(await senderNonces(chain)).to.deep.equal(before);
+}

@@ -4,6 +4,7 @@ import path from "node:path";
 import { type Chain, COVERAGE, runTask, startHardhatNode, tempDeployments } from "../helpers/cli";
 import {
   ACCOUNTS,
+  expectRefused,
   deployMarket,
   expectRegistered,
   nonceOf,
@@ -30,16 +31,7 @@ describe("investor:register (CLI)", function () {
     await chain.kill();
   });
 
-  /** Runs a task that must be refused as bad input: exit 2, `message` shown, nothing sent by anyone. */
-  async function refused(args: string[], message: string | RegExp): Promise<void> {
-    const before = await senderNonces(chain);
-    const run = await runTask(chain, dir, args);
-    expect(run.code, run.stdout + run.stderr).to.equal(2);
-    if (typeof message === "string") expect(run.stderr).to.contain(message);
-    else expect(run.stderr).to.match(message);
-    expect(run.stderr).to.not.match(/\n\s+at /); // no stack trace
-    expect(await senderNonces(chain)).to.deep.equal(before);
-  }
+  const refused = (args: string[], message: string | RegExp) => expectRefused(chain, dir, args, message);
 
   describe("bad input: exit 2 naming the problem, nothing sent", () => {
     const wallet = ACCOUNTS.investor;

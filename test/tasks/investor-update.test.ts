@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { type Chain, COVERAGE, runTask, startHardhatNode, tempDeployments } from "../helpers/cli";
-import { ACCOUNTS, claimIdOf, deployMarket, readRecord, senderNonces, view } from "../helpers/investors";
+import { ACCOUNTS, expectRefused, claimIdOf, deployMarket, readRecord, senderNonces, view } from "../helpers/investors";
 
 const ZERO = "0x0000000000000000000000000000000000000000";
 
@@ -32,13 +32,7 @@ describe("investor:update / investor:show / investor:remove (CLI)", function () 
     return { issuer, revoked };
   };
 
-  async function refused(args: string[], message: string): Promise<void> {
-    const before = await senderNonces(chain);
-    const run = await runTask(chain, dir, args);
-    expect(run.code, run.stdout + run.stderr).to.equal(2);
-    expect(run.stderr).to.contain(message);
-    expect(await senderNonces(chain)).to.deep.equal(before);
-  }
+  const refused = (args: string[], message: string | RegExp) => expectRefused(chain, dir, args, message);
 
   before(async () => {
     chain = await startHardhatNode();

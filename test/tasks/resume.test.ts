@@ -146,7 +146,9 @@ describe("resumable investor batches (CLI, anvil)", function () {
     // Transactions mined after the last dump are lost: the restarted chain is behind what the task saw
     // (and what its record says), which is what the rerun must repair.
     expect(kept).to.be.lessThan(seen);
-    console.log(`      mined before the kill: ${seen} transactions, ${recorded} investors recorded; kept by the dump: ${kept}`);
+    console.log(
+      `      mined before the kill: ${seen} transactions, ${recorded} investors recorded; kept by the dump: ${kept}`,
+    );
     expect(Date.now() - killedAt).to.be.lessThan(120_000);
 
     const rerun = await runTask(second, dir, ["investor:register", "--file", b.file, "--json"]);

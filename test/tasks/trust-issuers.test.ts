@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { type Chain, COVERAGE, runTask, startHardhatNode, tempDeployments } from "../helpers/cli";
-import { ACCOUNTS, deployMarket, readRecord, senderNonces, view } from "../helpers/investors";
+import { ACCOUNTS, expectRefused, deployMarket, readRecord, senderNonces, view } from "../helpers/investors";
 
 const AML_SIGNER = "0x976EA74026E726554dB657fA54763abd0C3a0aa9"; // account #6
 
@@ -27,13 +27,7 @@ describe("trust:* (CLI)", function () {
   const required = async () =>
     (await view<bigint[]>(chain, topicsRegistry, "function getClaimTopics() view returns (uint256[])")).map(Number);
 
-  async function refused(args: string[], message: string): Promise<void> {
-    const before = await senderNonces(chain);
-    const run = await runTask(chain, dir, args);
-    expect(run.code, run.stdout + run.stderr).to.equal(2);
-    expect(run.stderr).to.contain(message);
-    expect(await senderNonces(chain)).to.deep.equal(before);
-  }
+  const refused = (args: string[], message: string | RegExp) => expectRefused(chain, dir, args, message);
 
   before(async () => {
     chain = await startHardhatNode();
