@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import type { ChildProcess } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import { type Chain, COVERAGE, runTask, spawnTask, startAnvil, tempDeployments } from "../helpers/cli";
 import {
@@ -130,11 +131,22 @@ describe("resumable investor batches (CLI, anvil)", function () {
     const b = batch(dir, 40);
     const registrarBefore = await nonceOf(first, ACCOUNTS.registrar);
 
+    // The batch runs faster than the node dumps its state (every second), so the task is paused once
+    // to let a dump catch it mid-batch, then let go on, and the node is killed a few investors later:
+    // the restarted node has the first part, not what was mined after the dump.
     const child = spawnTask(first, dir, ["investor:register", "--file", b.file]);
-    await progressReaches(child, 40, 12);
+    await progressReaches(child, 40, 8);
+    child.kill("SIGSTOP");
+    const pausedAt = Date.now();
+    while (fs.statSync(statePath).mtimeMs < pausedAt + 100) await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the dump is written
+    const further = progressReaches(child, 40, 16);
+    child.kill("SIGCONT");
+    await further;
+    child.kill("SIGSTOP");
     const seen = (await nonceOf(first, ACCOUNTS.registrar)) - registrarBefore;
     await first.kill();
-    const killedAt = Date.now();
+    child.kill("SIGCONT");
     await Promise.race([exited(child), new Promise((resolve) => setTimeout(resolve, 60_000))]);
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
     expect(child.exitCode, "the task cannot finish without its node").to.not.equal(0);
@@ -145,16 +157,16 @@ describe("resumable investor batches (CLI, anvil)", function () {
     const kept = (await nonceOf(second, ACCOUNTS.registrar)) - registrarBefore;
     // Transactions mined after the last dump are lost: the restarted chain is behind what the task saw
     // (and what its record says), which is what the rerun must repair.
-    expect(kept).to.be.lessThan(seen);
     console.log(
       `      mined before the kill: ${seen} transactions, ${recorded} investors recorded; kept by the dump: ${kept}`,
     );
-    expect(Date.now() - killedAt).to.be.lessThan(120_000);
+    expect(kept).to.be.greaterThan(0);
+    expect(kept).to.be.lessThan(seen);
+    expect(recorded).to.be.greaterThan(0);
 
     const rerun = await runTask(second, dir, ["investor:register", "--file", b.file, "--json"]);
     expect(rerun.code, rerun.stderr).to.equal(0);
     await expectExactlyRegistered(second, dir, b, registrarBefore);
-    expect(recorded).to.be.greaterThan(0);
   });
 
   it("(c) under 2-second blocks a batch of 20 is pipelined into a few blocks", async () => {
