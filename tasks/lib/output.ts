@@ -63,11 +63,12 @@ export function printResult(result: OperationResult, json: boolean): void {
 export class Progress {
   private readonly bar: SingleBar | undefined;
   private done = 0;
+  private printed = 0;
 
   constructor(
     private readonly label: string,
     private readonly total: number,
-    quiet: boolean,
+    private readonly quiet: boolean,
   ) {
     if (!quiet && process.stderr.isTTY && total > 1) {
       this.bar = new SingleBar(
@@ -82,6 +83,11 @@ export class Progress {
   tick(n = 1): void {
     this.done += n;
     this.bar?.update(this.done);
+    // Without a terminal (logs, CI, a supervising process): a line at every tenth of the batch.
+    if (!this.bar && !this.quiet && this.total > 1 && this.done < this.total && this.done - this.printed >= this.total / 10) {
+      this.printed = this.done;
+      process.stderr.write(`${this.label}: ${this.done}/${this.total}\n`);
+    }
   }
 
   /** Ends the bar and prints the count (to stderr) when there was no bar. */

@@ -110,3 +110,16 @@ export const symbol = z
 export function multipleOf(value: bigint, unit: bigint): boolean {
   return unit > 0n && value % unit === 0n;
 }
+
+/** An ONCHAINID claim topic: a whole number from 1 to 2^256 - 1, as a bigint. */
+export const claimTopic = z
+  .string({ error: "a claim topic is required" })
+  .trim()
+  .refine((s) => /^[0-9]{1,78}$/.test(s), { error: (issue) => `${JSON.stringify(issue.input)} is not a claim topic (a whole number)` })
+  .transform((s) => BigInt(s))
+  .refine((n) => n > 0n && n < 2n ** 256n, { error: "a claim topic is between 1 and 2^256 - 1" });
+
+/** A list of distinct claim topics, comma-separated. */
+export const claimTopics = list(claimTopic).refine((topics) => new Set(topics).size === topics.length, {
+  error: "a topic is listed twice",
+});
