@@ -4,7 +4,7 @@
  * transaction leaves, and a rerun finds it on chain), holder lists from Transfer events, and the state of
  * payment runs read back from the chain. Imported only inside a task's `run` (it imports the runtime).
  */
-import { type ContractTransactionResponse, type Provider, type Signer, ethers as e } from "ethers";
+import { type BaseContract, type ContractTransactionResponse, type Provider, type Signer, ethers as e } from "ethers";
 import { ethers } from "hardhat";
 import type { BondToken, PayingAgent, SecurityToken } from "../../typechain-types";
 import { dayOfUnix, formatDate } from "../../scripts/lib/calendar";
@@ -84,8 +84,8 @@ export async function outcomeOf(provider: Provider, pending: PendingSend): Promi
 }
 
 /**
- * Sends `method(...args)` once: records {nonce, calldata} under `record.operations[key].pending` before
- * it leaves, clears it once mined. If the record already holds a pending send (a killed earlier run),
+ * Sends `contract.method(...args)` once: records {nonce, calldata} under `record.operations[key].pending` before
+ * it leaves, clears it once mined, applying `commit` (the caller's progress) in the same save. If the record already holds a pending send (a killed earlier run),
  * that one is looked up on chain first: mined → nothing is sent again (returns "adopted").
  */
 export async function sendOnce(
@@ -94,12 +94,10 @@ export async function sendOnce(
   key: string,
   signer: Signer,
   action: string,
-  contract: { getAddress(): Promise<string> },
-  method: {
-    populateTransaction(...args: never[]): Promise<{ data: string }>;
-    (...args: never[]): Promise<ContractTransactionResponse>;
-  },
+  contract: BaseContract,
+  method: string,
   args: unknown[],
+  commit: () => void = () => undefined,
 ): Promise<"sent" | "adopted"> {
   const provider = signer.provider!;
   const op = (store.record.operations[key] ??= {});
@@ -107,17 +105,20 @@ export async function sendOnce(
   if (previous !== undefined) {
     const outcome = await outcomeOf(provider, previous);
     delete op.pending;
+    if (outcome === "mined") commit();
     store.save();
     if (outcome === "mined") return "adopted";
   }
   const from = await signer.getAddress();
   await settle(provider, from);
   const nonce = await provider.getTransactionCount(from, "latest");
-  const { data } = await method.populateTransaction(...(args as never[]));
+  const fn = contract.getFunction(method);
+  const { data } = await fn.populateTransaction(...args);
   op.pending = { from, nonce, to: await contract.getAddress(), data, block: await provider.getBlockNumber() };
   store.save();
-  await ctx.send(action, () => method(...(args as never[]), { nonce } as never));
+  await ctx.send(action, () => fn.send(...args, { nonce }) as Promise<ContractTransactionResponse>);
   delete op.pending;
+  commit();
   store.save();
   return "sent";
 }

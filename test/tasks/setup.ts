@@ -1,0 +1,95 @@
+/**
+ * Test-only set-up for the CLI suites of the bond tasks, until investor:register exists: registers
+ * wallets as verified investors on a running node, directly over JSON-RPC with the node's unlocked
+ * accounts and the addresses of the deployment record (suite:deploy's defaults: account #0 is owner,
+ * registrar and KYC signer). Also the chain helpers those suites share (nonce, time travel).
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { JsonRpcProvider, Wallet } from "ethers";
+import { IdentityProxy__factory, IdentityRegistry__factory, Identity__factory } from "../../typechain-types";
+import { COUNTRY, ECDSA_SCHEME, TOPICS } from "../../scripts/lib/constants";
+import { signClaim } from "../../scripts/lib/onchainid";
+import type { Chain } from "../helpers/cli";
+
+/** Hardhat node account #0 (owner, registrar and KYC signer of a default suite:deploy). */
+export const OWNER = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+const OWNER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+
+/** The deployment record the tasks wrote in `dir`. */
+export function recordOf(dir: string) {
+  return JSON.parse(fs.readFileSync(path.join(dir, "localhost.json"), "utf8"));
+}
+
+async function rpc(chain: Pick<Chain, "url">, method: string, params: unknown[] = []): Promise<unknown> {
+  const response = await fetch(chain.url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
+  const body = (await response.json()) as { result?: unknown; error?: { message: string } };
+  if (body.error) throw new Error(`${method}: ${body.error.message}`);
+  return body.result;
+}
+
+/** The account's mined transaction count. */
+export async function nonceOf(chain: Pick<Chain, "url">, address: string): Promise<number> {
+  return Number(await rpc(chain, "eth_getTransactionCount", [address, "latest"]));
+}
+
+/** Moves the chain's clock forward and mines a block. */
+export async function increaseTime(chain: Pick<Chain, "url">, seconds: number): Promise<void> {
+  await rpc(chain, "evm_increaseTime", [seconds]);
+  await rpc(chain, "evm_mine");
+}
+
+/** The latest block's timestamp. */
+export async function chainTime(chain: Pick<Chain, "url">): Promise<number> {
+  const block = (await rpc(chain, "eth_getBlockByNumber", ["latest", false])) as { timestamp: string };
+  return Number(block.timestamp);
+}
+
+/**
+ * Gives `wallets` one ONCHAINID (managed by the owner) carrying the KYC issuer's claims for `topics`, and
+ * registers every wallet to it in Japan. Returns the identity.
+ */
+export async function registerInvestors(
+  chain: Pick<Chain, "url">,
+  dir: string,
+  wallets: string[],
+  topics: bigint[] = [TOPICS.KYC, TOPICS.INDIVIDUAL, TOPICS.ADULT],
+): Promise<string> {
+  const record = recordOf(dir);
+  const provider = new JsonRpcProvider(chain.url, undefined, { staticNetwork: true, batchMaxCount: 1 });
+  const owner = await provider.getSigner(OWNER);
+  const kyc = new Wallet(OWNER_KEY);
+  const proxy = await new IdentityProxy__factory(owner).deploy(record.contracts.identityAuthority, OWNER);
+  await proxy.waitForDeployment();
+  const identityAddress = await proxy.getAddress();
+  const identity = Identity__factory.connect(identityAddress, owner);
+  for (const topic of topics) {
+    const signature = await signClaim(kyc, identityAddress, topic);
+    await (await identity.addClaim(topic, ECDSA_SCHEME, record.contracts.kycIssuer, signature, "0x", "")).wait();
+  }
+  const registry = IdentityRegistry__factory.connect(record.contracts.identityRegistry, owner);
+  for (let i = 0; i < wallets.length; i += 100) {
+    const chunk = wallets.slice(i, i + 100);
+    await (
+      await registry.batchRegisterIdentity(
+        chunk,
+        chunk.map(() => identityAddress),
+        chunk.map(() => COUNTRY.JP),
+      )
+    ).wait();
+  }
+  provider.destroy();
+  return identityAddress;
+}
+
+/** `count` deterministic wallet addresses that are not node accounts (holders without keys). */
+export function syntheticWallets(count: number, seed = 1): string[] {
+  return Array.from(
+    { length: count },
+    (_, i) => new Wallet(`0x${(BigInt(seed) * 1_000_000n + BigInt(i + 1)).toString(16).padStart(64, "0")}`).address,
+  );
+}
