@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { isValidLocalGovernmentCode } from "../../scripts/lib/bond-terms";
 import { BOND_KIND, type BondKindName } from "../../scripts/lib/constants";
+import { UsageError } from "./errors";
 
 /** A BondFactory kind by name (any case): FixedRateJgb, DiscountBill, ..., MunicipalResident. */
 export const bondKind = z
@@ -103,4 +104,14 @@ export function batchSize(max: number) {
       error: `must be a whole number between 1 and ${max}`,
     })
     .transform((s) => Number(s));
+}
+
+/** The offering id from --offering, or the series' recorded offering. */
+export function offeringId(operations: Record<string, Record<string, unknown>>, id?: number, series?: string): bigint {
+  if (id !== undefined) return BigInt(id);
+  if (series === undefined)
+    throw new UsageError("bad arguments", [{ argument: "--offering", message: "give --offering <id> or --series" }]);
+  const recorded = operations[`offering:${series}`]?.id;
+  if (recorded === undefined) throw new UsageError(`no offering of ${series} is recorded (offering:open)`);
+  return BigInt(recorded as number);
 }

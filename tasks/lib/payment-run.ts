@@ -227,7 +227,10 @@ export async function payRuns(ctx: OperationContext, which: RunName, options: Ru
       }
     }
     progress.stop();
-    const completed = await payingAgent.queryFilter(payingAgent.filters.RunCompleted(address, undefined, period), openBlock);
+    const completed = await payingAgent.queryFilter(
+      payingAgent.filters.RunCompleted(address, undefined, period),
+      openBlock,
+    );
     const done = completed.find((e) => Number(e.args.kind) === wanted);
     if (!done) throw new Error(`the ${which} run of ${options.series} did not complete`);
     const openedEvent = opened[opened.length - 1];
