@@ -37,7 +37,7 @@ operation({
     const store = await ctx.store();
     const record = store.series(args.series);
     const signer = await ctx.signer(record.kind === "cash" ? "bank" : "owner");
-    const { supplySeries, mintRefusal } = await import("./lib/supply");
+    const { supplySeries, mintRefusals } = await import("./lib/supply");
     const { sendOnce } = await import("./lib/bond-ops");
     const series = await supplySeries(store, args.series, signer);
     const { token, unit } = series;
@@ -79,15 +79,12 @@ operation({
     // Refusals of the lines still to mint, named before anything is sent (amounts per recipient added up).
     const totals = new Map<string, bigint>();
     for (const l of lines.slice(done)) totals.set(l.to, (totals.get(l.to) ?? 0n) + l.amount);
-    for (const [to, amount] of totals) {
-      const refusal = await mintRefusal(series, to, amount);
-      if (refusal !== undefined) {
-        const first = lines.slice(done).find((l) => l.to === to)!;
-        problems.push({
-          argument: args.file !== undefined ? `line ${first.line}` : "--to",
-          message: `mint refused: ${refusal}`,
-        });
-      }
+    for (const [to, refusal] of await mintRefusals(series, totals)) {
+      const first = lines.slice(done).find((l) => l.to === to)!;
+      problems.push({
+        argument: args.file !== undefined ? `line ${first.line}` : "--to",
+        message: `mint refused: ${refusal}`,
+      });
     }
     if (problems.length > 0 && op.pending === undefined) {
       if (Object.keys(op).length === 0) delete store.record.operations[key];

@@ -27,20 +27,32 @@ export async function supplySeries(store: RecordStore, symbol: string, signer: S
 }
 
 /**
- * Why minting `amount` to `to` would be refused now, as a TRANSFER_CHECK reason with details, or
- * undefined if the token would accept it.
+ * Why minting each `amount` to its recipient would be refused now, as TRANSFER_CHECK reasons with
+ * details (recipients the token would accept are left out). Reads run 25 at a time.
  */
-export async function mintRefusal(series: SupplySeries, to: string, amount: bigint): Promise<string | undefined> {
+export async function mintRefusals(series: SupplySeries, mints: Map<string, bigint>): Promise<Map<string, string>> {
   const { token } = series;
   const registry = await at<IdentityRegistry>("IdentityRegistry", await token.identityRegistry());
-  if (!(await registry.isVerified(to)))
-    return `${TRANSFER_CHECK[6]}: ${to} is not a verified holder in the identity registry`;
-  if (await token.paused()) return TRANSFER_CHECK[2];
-  if (Number(await token.balanceLock()) !== 0) return `${TRANSFER_CHECK[8]}: a payment run holds the balances`;
-  if (await token.isFrozen(to)) return `${TRANSFER_CHECK[4]}: ${to} is frozen`;
   const compliance = await at<ModularCompliance>("ModularCompliance", await token.compliance());
-  const module = await compliance.checkTransfer(ethers.ZeroAddress, to, amount);
-  if (module !== ethers.ZeroAddress)
-    return `${TRANSFER_CHECK[7]}: compliance module ${module} refuses ${amount} to ${to}`;
-  return undefined;
+  const out = new Map<string, string>();
+  if (await token.paused()) return new Map([...mints.keys()].map((to) => [to, TRANSFER_CHECK[2]]));
+  if (Number(await token.balanceLock()) !== 0) {
+    return new Map([...mints.keys()].map((to) => [to, `${TRANSFER_CHECK[8]}: a payment run holds the balances`]));
+  }
+  const refusal = async (to: string, amount: bigint): Promise<string | undefined> => {
+    if (!(await registry.isVerified(to)))
+      return `${TRANSFER_CHECK[6]}: ${to} is not a verified holder in the identity registry`;
+    if (await token.isFrozen(to)) return `${TRANSFER_CHECK[4]}: ${to} is frozen`;
+    const module = await compliance.checkTransfer(ethers.ZeroAddress, to, amount);
+    if (module !== ethers.ZeroAddress)
+      return `${TRANSFER_CHECK[7]}: compliance module ${module} refuses ${amount} to ${to}`;
+    return undefined;
+  };
+  const entries = [...mints.entries()];
+  for (let i = 0; i < entries.length; i += 25) {
+    const chunk = entries.slice(i, i + 25);
+    const reasons = await Promise.all(chunk.map(([to, amount]) => refusal(to, amount)));
+    chunk.forEach(([to], j) => reasons[j] !== undefined && out.set(to, reasons[j]!));
+  }
+  return out;
 }
