@@ -3,7 +3,7 @@ import { isinCheckDigit } from "../../scripts/lib/bond-terms";
 import { dayOfUnix, formatDate, fromCivil, toCivil } from "../../scripts/lib/calendar";
 import { proRataAllotment } from "../../scripts/lib/offering";
 import { type Chain, COVERAGE, runTask, startHardhatNode, tempDeployments } from "../helpers/cli";
-import { OWNER, chainTime, increaseTime, nonceOf, recordOf, registerInvestors } from "./setup";
+import { OWNER, chainTime, expectRefused, increaseTime, nonceOf, recordOf, registerInvestors } from "./setup";
 
 const INVESTORS = [
   "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", // #1
@@ -22,14 +22,8 @@ describe("offering:open, offering:apply, offering:allot (CLI)", function () {
   let chain: Chain;
   const dir = tempDeployments("kosai-offering-");
   const run = (args: string[]) => runTask(chain, dir, args);
-  async function refused(args: string[], message: string | RegExp, sender = OWNER): Promise<void> {
-    const before = await nonceOf(chain, sender);
-    const result = await run(args);
-    expect(result.code, `${args.join(" ")}\n${result.stdout}\n${result.stderr}`).to.equal(2);
-    if (typeof message === "string") expect(result.stderr).to.contain(message);
-    else expect(result.stderr).to.match(message);
-    expect(await nonceOf(chain, sender), "nothing sent").to.equal(before);
-  }
+  const refused = (args: string[], message: string | RegExp, sender = OWNER) =>
+    expectRefused(chain, dir, args, message, sender);
 
   before(async () => {
     chain = await startHardhatNode();

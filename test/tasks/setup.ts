@@ -10,7 +10,8 @@ import { JsonRpcProvider, Wallet } from "ethers";
 import { IdentityProxy__factory, IdentityRegistry__factory, Identity__factory } from "../../typechain-types";
 import { COUNTRY, ECDSA_SCHEME, TOPICS } from "../../scripts/lib/constants";
 import { signClaim } from "../../scripts/lib/onchainid";
-import type { Chain } from "../helpers/cli";
+import { expect } from "chai";
+import { type Chain, runTask } from "../helpers/cli";
 
 /** Hardhat node account #0 (owner, registrar and KYC signer of a default suite:deploy). */
 export const OWNER = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
@@ -35,6 +36,19 @@ async function rpc(chain: Pick<Chain, "url">, method: string, params: unknown[] 
 /** The account's mined transaction count. */
 export async function nonceOf(chain: Pick<Chain, "url">, address: string): Promise<number> {
   return Number(await rpc(chain, "eth_getTransactionCount", [address, "latest"]));
+}
+
+/** The latest block number. */
+export async function blockNumber(chain: Pick<Chain, "url">): Promise<number> {
+  return Number(await rpc(chain, "eth_blockNumber"));
+}
+
+/** Sends a transaction from an unlocked node account and waits until it is mined. */
+export async function sendFrom(chain: Pick<Chain, "url">, from: string, to: string, data: string): Promise<void> {
+  const hash = await rpc(chain, "eth_sendTransaction", [{ from, to, data }]);
+  for (let i = 0; i < 100 && (await rpc(chain, "eth_getTransactionReceipt", [hash])) === null; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** Moves the chain's clock forward and mines a block. */
@@ -92,4 +106,24 @@ export function syntheticWallets(count: number, seed = 1): string[] {
     { length: count },
     (_, i) => new Wallet(`0x${(BigInt(seed) * 1_000_000n + BigInt(i + 1)).toString(16).padStart(64, "0")}`).address,
   );
+}
+
+/**
+ * Runs a task that must be refused before sending: exit 2, `message` on stderr, no stack trace, and the
+ * nonce of `sender` (the account the task would send from) unchanged.
+ */
+export async function expectRefused(
+  chain: Pick<Chain, "url">,
+  dir: string,
+  args: string[],
+  message: string | RegExp,
+  sender = OWNER,
+): Promise<void> {
+  const before = await nonceOf(chain, sender);
+  const result = await runTask(chain, dir, args);
+  expect(result.code, `${args.join(" ")}\n${result.stdout}\n${result.stderr}`).to.equal(2);
+  if (typeof message === "string") expect(result.stderr).to.contain(message);
+  else expect(result.stderr).to.match(message);
+  expect(result.stderr).not.to.match(/\n\s+at /);
+  expect(await nonceOf(chain, sender), "nothing sent").to.equal(before);
 }
