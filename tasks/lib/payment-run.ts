@@ -49,6 +49,8 @@ interface RunOutcome {
   holders: number;
   batchesSent: number;
   resumedAfter: number;
+  /** Holders below the cursor the batches had missed, paid with payMissedHolders. */
+  missed: number;
   rows: { period: number; holder: string; amount: bigint; payments: number }[];
 }
 
@@ -107,6 +109,7 @@ export async function payRuns(ctx: OperationContext, which: RunName, options: Ru
         [`${label(o)}: due`, o.due],
         [`${label(o)}: paid`, o.paid],
         [`${label(o)}: holders paid`, o.rows.length],
+        [`${label(o)}: missed holders paid`, o.missed],
       ]),
     ),
     rows: show ? allRows : undefined,
@@ -207,6 +210,7 @@ export async function payRuns(ctx: OperationContext, which: RunName, options: Ru
       if (!process.stderr.isTTY) ctx.note(`${which} ${options.series}: batch ${i / options.batch + 1}/${batches} paid`);
       run = await payingAgent.runOf(address);
     }
+    let missedCount = 0;
     if (Number(run.kind) !== RUN_KIND.None) {
       // Holders below the cursor the batches did not take (e.g. found only now): prove who was taken.
       const taken = await takenSoFar(payingAgent, address, openBlock);
@@ -216,6 +220,7 @@ export async function payRuns(ctx: OperationContext, which: RunName, options: Ru
       if (missed.length === 0)
         throw new Error(`the ${which} run of ${options.series} is incomplete but every known holder was taken`);
       ctx.note(`${missed.length} holder(s) missed by the batches: paying them with payMissedHolders`);
+      missedCount = missed.length;
       for (let i = 0; i < missed.length; i += options.batch) {
         const chunk = missed.slice(i, i + options.batch);
         await ctx.send(`pay missed holders of ${options.series}`, () =>
@@ -244,6 +249,7 @@ export async function payRuns(ctx: OperationContext, which: RunName, options: Ru
       holders: paid.size,
       batchesSent,
       resumedAfter,
+      missed: missedCount,
       rows: [...paid.entries()]
         .sort(([a], [b]) => ascending(a, b))
         .map(([holder, p]) => ({ period: period + 1, holder, amount: p.amount, payments: p.payments })),

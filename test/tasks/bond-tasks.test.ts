@@ -9,6 +9,7 @@ import { type Chain, COVERAGE, runTask, spawnTask, startHardhatNode, tempDeploym
 import {
   OWNER,
   blockNumber,
+  callAt,
   expectRefused,
   chainTime,
   increaseTime,
@@ -335,13 +336,36 @@ describe("bond:create, token:mint/burn/approve, coupon:pay, bond:redeem, cpi:pub
     child.kill("SIGKILL");
     await new Promise((r) => child.once("exit", r));
     const killedAt = await nonceOf(chain, OWNER);
-    expect(killedAt - start, "killed after the open and some batches, before the end").to.be.within(3, 12);
+    expect(killedAt - start, "killed after the open and some batches, before the end").to.be.within(3, 11);
+    // Another operator then pays two holders above the cursor, skipping the one between them: the rerun
+    // must find that holder below the new cursor and pay it with payMissedHolders.
+    const payingAgent = new Interface([
+      "function payBatch(address bond, address[] holders)",
+      "function runOf(address bond) view returns ((uint8 kind, uint32 period, address lastHolder, uint128 recordFace, uint128 facePaid, uint128 due, uint128 paid, uint256 numerator, uint256 denominator, bytes32 paidHash))",
+    ]);
+    const agent = record.contracts.payingAgent;
+    const bond = record.series.JGB400.token;
+    const [run0] = payingAgent.decodeFunctionResult(
+      "runOf",
+      await callAt(chain, agent, payingAgent.encodeFunctionData("runOf", [bond])),
+    );
+    const sorted = [...holders].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+    const next = sorted.findIndex((h) => BigInt(h) > BigInt(run0.lastHolder));
+    const skipped = sorted[next + 1];
+    await sendFrom(
+      chain,
+      OWNER,
+      agent,
+      payingAgent.encodeFunctionData("payBatch", [bond, [sorted[next], sorted[next + 2]]]),
+    );
 
     const rerun = await run(["coupon:pay", "--series", "JGB400", "--batch", "5", "--json"]);
     expect(rerun.code, rerun.stdout + rerun.stderr).to.equal(0);
     expect(rerun.json?.title).to.match(/resumed a run \d+ holders in/);
+    expect(rerun.json?.title).to.match(/\(\d+ transactions sent/);
     const rows = (rerun.json as unknown as { rows: { holder: string; amount: string; payments: number }[] }).rows;
     expect(rows.length).to.equal(60);
+    expect(rows.map((r) => r.holder)).to.include(skipped);
     expect(
       rows.every((r) => r.payments === 1),
       "each holder paid once",
@@ -351,6 +375,7 @@ describe("bond:create, token:mint/burn/approve, coupon:pay, bond:redeem, cpi:pub
     expect(summary["coupon 1: due"]).to.equal(String((91_450_000n * 9000n) / 2_000_000n));
     expect(rows.reduce((sum, r) => sum + BigInt(r.amount), 0n)).to.equal(BigInt(summary["coupon 1: paid"]));
     expect(summary["coupon 1: paid"]).to.equal(summary["coupon 1: due"]);
+    expect(summary["coupon 1: missed holders paid"]).to.equal(1);
     // Rows are read from the cash transfers: batches sent before the kill plus the rerun's.
     expect(record.series.JGB400.token).to.match(/^0x/);
     // Nothing more is due: a further run is refused before sending.

@@ -43,6 +43,11 @@ export async function blockNumber(chain: Pick<Chain, "url">): Promise<number> {
   return Number(await rpc(chain, "eth_blockNumber"));
 }
 
+/** eth_call of `data` at `to`, the result's hex. */
+export async function callAt(chain: Pick<Chain, "url">, to: string, data: string): Promise<string> {
+  return (await rpc(chain, "eth_call", [{ to, data }, "latest"])) as string;
+}
+
 /** Sends a transaction from an unlocked node account and waits until it is mined. */
 export async function sendFrom(chain: Pick<Chain, "url">, from: string, to: string, data: string): Promise<void> {
   const hash = await rpc(chain, "eth_sendTransaction", [{ from, to, data }]);
