@@ -41,10 +41,7 @@ operation({
     for (const topic of requiredTopics) {
       if (!issuerTopics.includes(topic)) {
         throw new UsageError("bad arguments", [
-          {
-            argument: "--required-topics",
-            message: `topic ${topic} is required but the KYC issuer is not trusted for it`,
-          },
+          { argument: "--required-topics", message: `topic ${topic} is required but the KYC issuer is not trusted for it` },
         ]);
       }
     }
@@ -52,10 +49,7 @@ operation({
     const outcome = await deployMarket(ctx, store, owner, accounts, requiredTopics, issuerTopics);
     return {
       title: `kosai market on ${store.record.network}: ${outcome.sent} steps sent, ${outcome.skipped} already done`,
-      summary: {
-        ...store.record.contracts,
-        ...Object.fromEntries(Object.entries(accounts).map(([k, v]) => [`account ${k}`, v])),
-      },
+      summary: { ...store.record.contracts, ...Object.fromEntries(Object.entries(accounts).map(([k, v]) => [`account ${k}`, v])) },
     };
   },
 });

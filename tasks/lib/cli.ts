@@ -46,10 +46,7 @@ export interface OperationContext {
    * Sends one transaction and waits for it; a revert (at estimation or on chain) becomes an
    * OperationFailed naming `action` and the decoded custom error.
    */
-  send(
-    action: string,
-    tx: () => Promise<{ wait(): Promise<ContractTransactionReceipt | null> }>,
-  ): Promise<ContractTransactionReceipt>;
+  send(action: string, tx: () => Promise<{ wait(): Promise<ContractTransactionReceipt | null> }>): Promise<ContractTransactionReceipt>;
   /** Runs a read-only call; a revert becomes an OperationFailed naming `action`. */
   call<T>(action: string, read: () => Promise<T>): Promise<T>;
 }

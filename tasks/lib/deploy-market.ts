@@ -92,14 +92,7 @@ export async function ensureRegistered(args: {
       `add claim ${topic} to ${args.name}`,
       async () => (await identity.getClaim(claimId(issuer, topic))).issuer !== ethers.ZeroAddress,
       async () =>
-        identity.addClaim(
-          topic,
-          ECDSA_SCHEME,
-          issuer,
-          await signClaim(args.kycSigner, identityAddress, topic),
-          "0x",
-          "",
-        ),
+        identity.addClaim(topic, ECDSA_SCHEME, issuer, await signClaim(args.kycSigner, identityAddress, topic), "0x", ""),
     );
   }
   await steps.ensure(
@@ -286,16 +279,7 @@ export async function deployMarket(
     ["offering", offeringAddress],
     ["escrow", escrowAddress],
   ] as const) {
-    await ensureRegistered({
-      steps,
-      store,
-      manager: owner,
-      registrar,
-      kycSigner,
-      holder,
-      name,
-      topics: requiredTopics,
-    });
+    await ensureRegistered({ steps, store, manager: owner, registrar, kycSigner, holder, name, topics: requiredTopics });
   }
   return steps.counts;
 }
@@ -312,9 +296,7 @@ async function ensureCashToken(
   const ownerAddress = await owner.getAddress();
   const known = store.record.series.JPYD;
   if (known !== undefined) return at<SecurityToken>("SecurityToken", known.token, owner);
-  for (const event of await seriesFactory.queryFilter(
-    seriesFactory.filters.SeriesCreated(undefined, undefined, ownerAddress),
-  )) {
+  for (const event of await seriesFactory.queryFilter(seriesFactory.filters.SeriesCreated(undefined, undefined, ownerAddress))) {
     const token = await at<SecurityToken>("SecurityToken", event.args.token, owner);
     if ((await token.symbol()) === "JPYD") {
       store.record.series.JPYD = { token: event.args.token, compliance: event.args.compliance, kind: "cash" };

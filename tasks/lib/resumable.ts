@@ -50,9 +50,7 @@ export class Resumable {
         this.counts.skipped++;
         return pending.address;
       }
-      this.ctx.note(
-        `${name}: the deployment an earlier run sent (nonce ${pending.nonce}) created nothing; sending it again`,
-      );
+      this.ctx.note(`${name}: the deployment an earlier run sent (nonce ${pending.nonce}) created nothing; sending it again`);
     }
     const nonce = await provider.getTransactionCount(from, "pending");
     const address = getCreateAddress({ from, nonce });

@@ -47,15 +47,7 @@ describe("suite:deploy (CLI)", function () {
     const first = await runTask(chain, dir, ["suite:deploy", "--registrar", REGISTRAR, "--json"]);
     expect(first.code, first.stderr).to.equal(0);
     const record = JSON.parse(fs.readFileSync(path.join(dir, "localhost.json"), "utf8"));
-    for (const name of [
-      "identityRegistry",
-      "seriesFactory",
-      "bondFactory",
-      "payingAgent",
-      "dvp",
-      "escrow",
-      "kycIssuer",
-    ]) {
+    for (const name of ["identityRegistry", "seriesFactory", "bondFactory", "payingAgent", "dvp", "escrow", "kycIssuer"]) {
       expect(record.contracts[name], name).to.match(/^0x[0-9a-fA-F]{40}$/);
     }
     expect(record.accounts.registrar).to.equal(REGISTRAR);
