@@ -3,7 +3,8 @@
  * Offering contract: size (face, whole units), price per ¥100 face, the application window and the
  * delivery day. Checked before sending: the series, the unit, the window against the chain's clock, the
  * sender's ISSUER_AGENT roles and the Offering's SUPPLY_AGENT on the bond, then a static call (any other
- * refusal decoded). The offering id is recorded under the series; a rerun while it is live sends nothing.
+ * refusal decoded). The offering id is recorded under the series; while an offering of the series is live
+ * (found by its OfferingOpened event, so also one mined just before a kill), a rerun sends nothing.
  */
 import { z } from "zod";
 import { operation } from "./lib/cli";
@@ -55,7 +56,7 @@ operation({
     const { ROLES } = await import("../scripts/lib/constants");
     const { dayOfUnix, formatDate } = await import("../scripts/lib/calendar");
     const { describeRevert } = await import("../scripts/lib/errors");
-    const { at, chainNow, requireRole } = await import("./lib/bond-ops");
+    const { at, chainNow, requireRole, settle } = await import("./lib/bond-ops");
     const store = await ctx.store();
     const record = store.series(args.series);
     const signer = await ctx.signer("owner");
@@ -66,15 +67,25 @@ operation({
       throw new UsageError(`${args.series} (${record.kind}) cannot be offered through the Offering`);
     }
     const key = `offering:${args.series}`;
-    const live = store.record.operations[key];
-    if (live?.id !== undefined) {
-      const status = Number((await offering.offering(BigInt(live.id as number))).status);
-      if (status === 1 || status === 2) {
-        return {
-          title: `offering ${live.id} of ${args.series} is already open: nothing sent`,
-          summary: { offering: live.id, series: args.series },
+    // A live offering of the series (recorded, or mined after the record was last written) is not opened again.
+    await settle(signer.provider!, sender);
+    for (const event of await offering.queryFilter(offering.filters.OfferingOpened(undefined, record.token))) {
+      const id = Number(event.args.id);
+      const status = Number((await offering.offering(id)).status);
+      if (status !== 1 && status !== 2) continue;
+      if (store.record.operations[key]?.id !== id) {
+        store.record.operations[key] = {
+          id,
+          series: args.series,
+          size: String(event.args.size),
+          price: String(event.args.price),
         };
+        store.save();
       }
+      return {
+        title: `offering ${id} of ${args.series} is already open: nothing sent`,
+        summary: { offering: id, series: args.series },
+      };
     }
     await requireRole(offering, ROLES.ISSUER_AGENT, "ISSUER_AGENT", sender, "the Offering");
     await requireRole(bond, ROLES.ISSUER_AGENT, "ISSUER_AGENT", sender, `series ${args.series}`);
