@@ -106,7 +106,8 @@ export interface BondOptions {
   extraModules?: ModuleSetup[];
 }
 
-const KIND_UNIT: Partial<Record<BondKindName, bigint>> = {
+/** Face unit of each kind whose unit is fixed (the factory's rule); municipal public and resident bonds name theirs. */
+export const KIND_UNIT: Partial<Record<BondKindName, bigint>> = {
   FixedRateJgb: 50_000n,
   DiscountBill: 50_000n,
   InflationIndexedJgb: 100_000n,
