@@ -79,7 +79,7 @@ operation({
   async run(args, ctx) {
     const { ethers } = await import("hardhat");
     const { createSeries } = await import("../scripts/lib/suite");
-    const { jstMidnight } = await import("../scripts/lib/calendar");
+    const { formatDate, jstMidnight } = await import("../scripts/lib/calendar");
     const { ROLES } = await import("../scripts/lib/constants");
     const { at, requireRole } = await import("./lib/ops");
     const store = await ctx.store();
@@ -106,7 +106,7 @@ operation({
       setups.push({ key: "maxHolders", name: "MaxHoldersModule", label: `max holders ${args.maxHolders}`, fn: "setMaxHolders", args: [[args.maxHolders]] });
     }
     if (args.lockUpUntil !== undefined) {
-      setups.push({ key: "lockUp", name: "LockUpModule", label: `lock-up until ${jstMidnight(args.lockUpUntil)} (unix)`, fn: "setLockUpEnd", args: [[jstMidnight(args.lockUpUntil)]] });
+      setups.push({ key: "lockUp", name: "LockUpModule", label: `lock-up until ${formatDate(args.lockUpUntil)} 00:00 JST`, fn: "setLockUpEnd", args: [[jstMidnight(args.lockUpUntil)]] });
     }
     if (args.eligibilityTopics) {
       setups.push({ key: "eligibility", name: "ClaimEligibilityModule", label: `eligibility topics ${args.eligibilityTopics.join(",")}`, fn: "addEligibilityTopic", args: args.eligibilityTopics.map((t) => [t]) });
@@ -123,7 +123,9 @@ operation({
     }
     const rows = setups.map((setup) => ({ module: setup.name, setting: setup.label }));
     const params = Object.fromEntries(
-      Object.entries(args).map(([k, v]) => [k, JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x)))]),
+      Object.entries(args)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x)))]),
     );
 
     const done = (token: string, compliance: string, sent: boolean) => ({
