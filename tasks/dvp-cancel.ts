@@ -35,7 +35,7 @@ operation({
     if (status !== "Instructed" && status !== "Affirmed") throw ops.badArgument("--trade", `trade ${args.trade} is ${status}: it can no longer be cancelled`);
     const party = from === trade.seller ? "seller" : from === trade.buyer ? "buyer" : undefined;
     if (party === undefined || args.reason !== undefined) {
-      await ops.requireRole(dvp, await dvp.SETTLEMENT_AGENT(), from, `the DvP settlement contract (not a party: only the settlement agent cancels others' trades)`);
+      await ops.requireRole(dvp, await dvp.SETTLEMENT_AGENT(), from, `the DvP settlement contract (not a party: only the settlement agent cancels others' trades)`, "SETTLEMENT_AGENT");
       if (args.reason === undefined) throw ops.badArgument("--reason", "the settlement agent must say why it cancels");
       await ctx.send(`cancel trade ${args.trade}`, () => dvp.cancelByAgent(trade, args.reason!));
     } else {

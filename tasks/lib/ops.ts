@@ -49,9 +49,10 @@ export async function requireRole(
   role: string,
   account: string,
   where: string,
+  roleName?: string,
 ): Promise<void> {
   if (await contract.hasRole(role, account)) return;
-  const name = role === ROLES.DEFAULT_ADMIN ? "DEFAULT_ADMIN (owner)" : (ROLE_NAMES[role] ?? role);
+  const name = roleName ?? (role === ROLES.DEFAULT_ADMIN ? "DEFAULT_ADMIN (owner)" : (ROLE_NAMES[role] ?? role));
   throw badArgument("--from", `${account} does not have ${name} on ${where}`);
 }
 
