@@ -6,17 +6,13 @@
  */
 import { z } from "zod";
 import { operation } from "./lib/cli";
-
-const tradeId = z
-  .string({ error: "a trade id is required" })
-  .trim()
-  .refine((t) => /^0x[0-9a-fA-F]{64}$/.test(t), { error: (i) => `${JSON.stringify(i.input)} is not a trade id (0x + 64 hex)` });
+import * as s from "./lib/schemas";
 
 operation({
   name: "dvp:affirm",
   description: "The counterparty affirms an instructed DvP trade",
   params: { trade: { description: "trade id (printed by dvp:instruct)" } },
-  schema: z.object({ trade: tradeId }),
+  schema: z.object({ trade: s.tradeId }),
   async run(args, ctx) {
     const ops = await import("./lib/ops");
     const d = await import("./lib/dvp");
@@ -34,20 +30,30 @@ operation({
     const role = from === trade.seller ? "seller" : "buyer";
     const mine = role === "seller" ? state.sellerAffirmed : state.buyerAffirmed;
     if (status === "Affirmed" || (status === "Instructed" && mine)) {
-      return { title: `The ${role} has already affirmed trade ${args.trade} (nothing sent)`, summary: d.describeTrade(store, args.trade, trade, status) };
+      return {
+        title: `The ${role} has already affirmed trade ${args.trade} (nothing sent)`,
+        summary: d.describeTrade(store, args.trade, trade, status),
+      };
     }
-    if (status !== "Instructed") throw ops.badArgument("--trade", `trade ${args.trade} is ${status}: nothing to affirm`);
+    if (status !== "Instructed")
+      throw ops.badArgument("--trade", `trade ${args.trade} is ${status}: nothing to affirm`);
     await d.requireNotExpired(trade, "--trade");
     await d.requireParties(trade, () => "--trade");
     const own = role === "seller" ? ([trade.bond, trade.units] as const) : ([trade.cash, trade.cashAmount] as const);
     const problems = await d.legProblems(store, own[0], from, role, own[1], await dvp.getAddress());
     if (problems.length > 0) {
-      throw new UsageError("the sender's leg cannot settle", problems.map((message) => ({ argument: "--from", message })));
+      throw new UsageError(
+        "the sender's leg cannot settle",
+        problems.map((message) => ({ argument: "--from", message })),
+      );
     }
     await ctx.send(`affirm trade ${args.trade}`, () => dvp.affirm(trade));
     return {
       title: `Trade affirmed by the ${role}: ${args.trade}`,
-      summary: { ...d.describeTrade(store, args.trade, trade, "Affirmed"), "next step": `dvp:settle --trade ${args.trade}` },
+      summary: {
+        ...d.describeTrade(store, args.trade, trade, "Affirmed"),
+        "next step": `dvp:settle --trade ${args.trade}`,
+      },
     };
   },
 });

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { operation } from "./lib/cli";
+import * as s from "./lib/schemas";
 
 operation({
   name: "dvp:cancel",
@@ -15,10 +16,7 @@ operation({
     reason: { description: "why (required when the settlement agent cancels)" },
   },
   schema: z.object({
-    trade: z
-      .string({ error: "a trade id is required" })
-      .trim()
-      .refine((t) => /^0x[0-9a-fA-F]{64}$/.test(t), { error: (i) => `${JSON.stringify(i.input)} is not a trade id (0x + 64 hex)` }),
+    trade: s.tradeId,
     reason: z.string().trim().min(1).optional(),
   }),
   async run(args, ctx) {
@@ -31,21 +29,39 @@ operation({
     const trade = await d.findTrade(store, dvp, args.trade, "--trade");
     const state = await dvp.tradeState(args.trade);
     const status = d.TRADE_STATUS[Number(state.status)];
-    if (status === "Cancelled") return { title: `Trade ${args.trade} is already cancelled (nothing sent)`, summary: d.describeTrade(store, args.trade, trade, status) };
-    if (status !== "Instructed" && status !== "Affirmed") throw ops.badArgument("--trade", `trade ${args.trade} is ${status}: it can no longer be cancelled`);
+    if (status === "Cancelled")
+      return {
+        title: `Trade ${args.trade} is already cancelled (nothing sent)`,
+        summary: d.describeTrade(store, args.trade, trade, status),
+      };
+    if (status !== "Instructed" && status !== "Affirmed")
+      throw ops.badArgument("--trade", `trade ${args.trade} is ${status}: it can no longer be cancelled`);
     const party = from === trade.seller ? "seller" : from === trade.buyer ? "buyer" : undefined;
     if (party === undefined || args.reason !== undefined) {
-      await ops.requireRole(dvp, await dvp.SETTLEMENT_AGENT(), from, `the DvP settlement contract (not a party: only the settlement agent cancels others' trades)`, "SETTLEMENT_AGENT");
+      await ops.requireRole(
+        dvp,
+        await dvp.SETTLEMENT_AGENT(),
+        from,
+        `the DvP settlement contract (not a party: only the settlement agent cancels others' trades)`,
+        "SETTLEMENT_AGENT",
+      );
       if (args.reason === undefined) throw ops.badArgument("--reason", "the settlement agent must say why it cancels");
       await ctx.send(`cancel trade ${args.trade}`, () => dvp.cancelByAgent(trade, args.reason!));
     } else {
       const asked = party === "seller" ? state.sellerCancelRequested : state.buyerCancelRequested;
-      if (asked) return { title: `The ${party} has already asked to cancel ${args.trade} (nothing sent); the other party must ask too`, summary: d.describeTrade(store, args.trade, trade, status) };
+      if (asked)
+        return {
+          title: `The ${party} has already asked to cancel ${args.trade} (nothing sent); the other party must ask too`,
+          summary: d.describeTrade(store, args.trade, trade, status),
+        };
       await ctx.send(`cancel trade ${args.trade}`, () => dvp.cancel(trade));
     }
     const after = d.TRADE_STATUS[Number((await dvp.tradeState(args.trade)).status)];
     return {
-      title: after === "Cancelled" ? `Trade ${args.trade} cancelled` : `Cancellation of ${args.trade} requested by the ${party}; cancelled once the other party asks too`,
+      title:
+        after === "Cancelled"
+          ? `Trade ${args.trade} cancelled`
+          : `Cancellation of ${args.trade} requested by the ${party}; cancelled once the other party asks too`,
       summary: d.describeTrade(store, args.trade, trade, after),
     };
   },

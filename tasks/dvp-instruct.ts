@@ -24,7 +24,9 @@ operation({
     quantity: { description: "face units delivered (a multiple of the series unit)" },
     price: { description: "price in yen per ¥100 of face, up to 6 decimals (or give --cash-amount)" },
     cashAmount: { description: "total cash paid, in yen (instead of --price)" },
-    settleAfter: { description: "earliest settlement: YYYY-MM-DD[THH:MM] JST, unix seconds or +N[s|m|h|d] (default 00:00 JST today)" },
+    settleAfter: {
+      description: "earliest settlement: YYYY-MM-DD[THH:MM] JST, unix seconds or +N[s|m|h|d] (default 00:00 JST today)",
+    },
     settleBy: { description: "expiry, the last moment it may settle (same forms; default 23:59:59 JST tomorrow)" },
     nonce: { description: "distinguishes otherwise identical trades (default 0)" },
   },
@@ -64,7 +66,8 @@ operation({
     const unit = await ops.unitOf(store, bond);
     ops.requireMultiple("--quantity", args.quantity, unit, args.series);
     const cashAmount = args.cashAmount ?? (args.quantity * args.price!) / 100_000_000n;
-    if (cashAmount === 0n) throw ops.badArgument("--price", `${args.quantity} units at that price pay less than one yen`);
+    if (cashAmount === 0n)
+      throw ops.badArgument("--price", `${args.quantity} units at that price pay less than one yen`);
     const now = await ops.chainNow();
     // Defaults fixed within a JST day, so a rerun the same day finds the same trade id.
     const { dayOfUnix, jstMidnight } = await import("../scripts/lib/calendar");
@@ -72,10 +75,16 @@ operation({
     const settleAfter = args.settleAfter === undefined ? today : await ops.resolveMoment(args.settleAfter);
     const expiry = args.settleBy === undefined ? today + 2 * 86_400 - 1 : await ops.resolveMoment(args.settleBy);
     if (expiry <= now) {
-      throw ops.badArgument("--settle-by", `${ops.jstTime(expiry)} is not in the future (chain time now ${ops.jstTime(now)})`);
+      throw ops.badArgument(
+        "--settle-by",
+        `${ops.jstTime(expiry)} is not in the future (chain time now ${ops.jstTime(now)})`,
+      );
     }
     if (settleAfter > expiry) {
-      throw ops.badArgument("--settle-after", `${ops.jstTime(settleAfter)} is after --settle-by ${ops.jstTime(expiry)}`);
+      throw ops.badArgument(
+        "--settle-after",
+        `${ops.jstTime(settleAfter)} is after --settle-by ${ops.jstTime(expiry)}`,
+      );
     }
     const trade = {
       seller: args.seller,
@@ -91,10 +100,22 @@ operation({
     await d.requireParties(trade, (r) => `--${r}`);
     const own = role === "seller" ? [bond.address, args.quantity] : [cash.address, cashAmount];
     const problems = await d.legProblems(store, own[0] as string, from, role, own[1] as bigint, dvpAddress);
-    if (problems.length > 0) throw new (await import("./lib/errors")).UsageError("the sender's leg cannot settle", problems.map((message) => ({ argument: `--${role}`, message })));
+    if (problems.length > 0)
+      throw new (await import("./lib/errors")).UsageError(
+        "the sender's leg cannot settle",
+        problems.map((message) => ({ argument: `--${role}`, message })),
+      );
     const other = role === "seller" ? "buyer" : "seller";
-    const counter = role === "seller" ? [cash.address, args.buyer, cashAmount] : [bond.address, args.seller, args.quantity];
-    for (const p of await d.legProblems(store, counter[0] as string, counter[1] as string, other, counter[2] as bigint, dvpAddress)) {
+    const counter =
+      role === "seller" ? [cash.address, args.buyer, cashAmount] : [bond.address, args.seller, args.quantity];
+    for (const p of await d.legProblems(
+      store,
+      counter[0] as string,
+      counter[1] as string,
+      other,
+      counter[2] as bigint,
+      dvpAddress,
+    )) {
       ctx.note(`note: before settlement, ${p}`);
     }
 
@@ -103,18 +124,31 @@ operation({
     const status = d.TRADE_STATUS[Number(state.status)];
     const mine = role === "seller" ? state.sellerAffirmed : state.buyerAffirmed;
     if (status === "Instructed" || status === "Affirmed") {
-      if (!mine) throw ops.badArgument("--nonce", `trade ${id} with these terms is already ${status} by the ${other}: affirm it with dvp:affirm`);
+      if (!mine)
+        throw ops.badArgument(
+          "--nonce",
+          `trade ${id} with these terms is already ${status} by the ${other}: affirm it with dvp:affirm`,
+        );
       d.rememberTrade(store, id, trade);
-      return { title: `Trade already instructed: ${id} (nothing sent)`, summary: d.describeTrade(store, id, trade, status) };
+      return {
+        title: `Trade already instructed: ${id} (nothing sent)`,
+        summary: d.describeTrade(store, id, trade, status),
+      };
     }
     if (status !== "None") {
-      throw ops.badArgument("--nonce", `trade ${id} with these terms is already ${status}; give another --nonce for a new trade`);
+      throw ops.badArgument(
+        "--nonce",
+        `trade ${id} with these terms is already ${status}; give another --nonce for a new trade`,
+      );
     }
     d.rememberTrade(store, id, trade, { instructedBy: from });
     await ctx.send(`instruct trade ${id}`, () => dvp.instruct(trade));
     return {
       title: `Trade instructed by the ${role}: ${id}`,
-      summary: { ...d.describeTrade(store, id, trade, "Instructed"), "next step": `dvp:affirm --trade ${id} --from ${role === "seller" ? args.buyer : args.seller}` },
+      summary: {
+        ...d.describeTrade(store, id, trade, "Instructed"),
+        "next step": `dvp:affirm --trade ${id} --from ${role === "seller" ? args.buyer : args.seller}`,
+      },
     };
   },
 });

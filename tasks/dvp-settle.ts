@@ -8,12 +8,9 @@
  */
 import { z } from "zod";
 import { operation } from "./lib/cli";
+import * as s from "./lib/schemas";
 
 const CHUNK = 100;
-const tradeId = z
-  .string()
-  .trim()
-  .refine((t) => /^0x[0-9a-fA-F]{64}$/.test(t), { error: (i) => `${JSON.stringify(i.input)} is not a trade id (0x + 64 hex)` });
 
 operation({
   name: "dvp:settle",
@@ -23,8 +20,11 @@ operation({
     file: { description: "CSV with a column trade (trade ids) to settle in one settleBatch per 100" },
   },
   schema: z
-    .object({ trade: tradeId.optional(), file: z.string().trim().min(1).optional() })
-    .refine((a) => (a.trade === undefined) !== (a.file === undefined), { error: "give either --trade or --file", path: ["trade"] }),
+    .object({ trade: s.tradeId.optional(), file: z.string().trim().min(1).optional() })
+    .refine((a) => (a.trade === undefined) !== (a.file === undefined), {
+      error: "give either --trade or --file",
+      path: ["trade"],
+    }),
   async run(args, ctx) {
     const ops = await import("./lib/ops");
     const d = await import("./lib/dvp");
@@ -38,7 +38,12 @@ operation({
     const ids: { id: string; argument: string }[] = [];
     if (args.file !== undefined) {
       const rows = await ops.readCsv(args.file, "--file", ["trade"]);
-      rows.forEach((row, i) => ids.push({ id: ops.cell<string>(tradeId, row.trade, `--file row ${i + 1} trade`), argument: `--file row ${i + 1}` }));
+      rows.forEach((row, i) =>
+        ids.push({
+          id: ops.cell<string>(s.tradeId, row.trade, `--file row ${i + 1} trade`),
+          argument: `--file row ${i + 1}`,
+        }),
+      );
     } else {
       ids.push({ id: args.trade!, argument: "--trade" });
     }
@@ -48,14 +53,20 @@ operation({
     for (const { id, argument } of ids) {
       const trade = await d.findTrade(store, dvp, id, argument);
       const status = d.TRADE_STATUS[Number((await dvp.tradeState(id)).status)];
-      const row: Record<string, unknown> = { trade: id, bond: d.symbolOf(store, trade.bond), units: trade.units, "cash amount": trade.cashAmount };
+      const row: Record<string, unknown> = {
+        trade: id,
+        bond: d.symbolOf(store, trade.bond),
+        units: trade.units,
+        "cash amount": trade.cashAmount,
+      };
       rows.push(row);
       const problems: string[] = [];
       if (status === "Settled") {
         row.outcome = "already settled";
         continue;
       }
-      if (status !== "Affirmed") problems.push(`trade is ${status}${status === "Instructed" ? " (the counterparty has not affirmed)" : ""}`);
+      if (status !== "Affirmed")
+        problems.push(`trade is ${status}${status === "Instructed" ? " (the counterparty has not affirmed)" : ""}`);
       else if (now > trade.expiry) problems.push(`the trade expired at ${ops.jstTime(trade.expiry)}`);
       else if (now < trade.settleAfter) problems.push(`too early: settles from ${ops.jstTime(trade.settleAfter)}`);
       else {
@@ -63,7 +74,11 @@ operation({
         problems.push(...(await d.legProblems(store, trade.cash, trade.buyer, "buyer", trade.cashAmount, dvpAddress)));
       }
       if (problems.length > 0) {
-        if (args.file === undefined) throw new UsageError(`trade ${id} cannot settle`, problems.map((message) => ({ argument, message })));
+        if (args.file === undefined)
+          throw new UsageError(
+            `trade ${id} cannot settle`,
+            problems.map((message) => ({ argument, message })),
+          );
         row.outcome = `not sent: ${problems.join("; ")}`;
         continue;
       }
@@ -78,7 +93,10 @@ operation({
       for (let i = 0; i < ready.length; i += CHUNK) {
         const chunk = ready.slice(i, i + CHUNK);
         const receipt = await ctx.send(`settle a batch of ${chunk.length}`, () =>
-          dvp.settleBatch(chunk.map((c) => c.trade), { gasLimit: 200_000 + 250_000 * chunk.length }),
+          dvp.settleBatch(
+            chunk.map((c) => c.trade),
+            { gasLimit: 200_000 + 250_000 * chunk.length },
+          ),
         );
         const outcomes = new Map<string, string>();
         for (const log of receipt.logs) {
@@ -91,7 +109,10 @@ operation({
           if (parsed?.name === "TradeSettled") outcomes.set(parsed.args.id as string, "settled");
           if (parsed?.name === "TradeSettlementFailed") {
             const reason = parsed.args.reason as string;
-            outcomes.set(parsed.args.id as string, `failed: ${reason === "0x" ? "out of gas (retry)" : await describeRevert({ data: reason })}`);
+            outcomes.set(
+              parsed.args.id as string,
+              `failed: ${reason === "0x" ? "out of gas (retry)" : await describeRevert({ data: reason })}`,
+            );
           }
         }
         for (const c of chunk) c.row.outcome = outcomes.get(c.id) ?? "no outcome event";

@@ -15,20 +15,27 @@ operation({
   async run(args, ctx) {
     const ops = await import("./lib/ops");
     const e = await import("./lib/escrow");
-    const store = await ctx.store();
-    const party = await ctx.signer("clearingHouse");
-    const sp = await party.getAddress();
-    const escrow = await e.openEscrow(store, party);
-    const view = await e.accountView(escrow, args.pledgor, sp);
-    if (view.status === "Defaulted") return { title: `${args.pledgor} is already in default (nothing sent)`, summary: e.describeAccount(store, view) };
+    const { store, from: sp, escrow, view } = await e.openAccount(ctx, "securedParty", args.pledgor);
+    if (view.status === "Defaulted")
+      return { title: `${args.pledgor} is already in default (nothing sent)`, summary: e.describeAccount(store, view) };
     e.requireStatus(view, ["Called"], "--pledgor", "declare default (a margin call comes first)");
     const now = await ops.chainNow();
     if (BigInt(now) <= view.callDeadline) {
-      throw ops.badArgument("--pledgor", `the call deadline ${ops.jstTime(view.callDeadline)} has not passed (chain time ${ops.jstTime(now)})`);
+      throw ops.badArgument(
+        "--pledgor",
+        `the call deadline ${ops.jstTime(view.callDeadline)} has not passed (chain time ${ops.jstTime(now)})`,
+      );
     }
-    if (view.coverage >= view.requirement) throw ops.badArgument("--pledgor", `the call is met: coverage ${view.coverage} ≥ requirement ${view.requirement}`);
+    if (view.coverage >= view.requirement)
+      throw ops.badArgument(
+        "--pledgor",
+        `the call is met: coverage ${view.coverage} ≥ requirement ${view.requirement}`,
+      );
     await ctx.send(`declare default of ${args.pledgor}`, () => escrow.declareDefault(args.pledgor));
     const after = await e.accountView(escrow, args.pledgor, sp);
-    return { title: `${args.pledgor} declared in default: obligation ${after.outstanding}`, summary: e.describeAccount(store, after) };
+    return {
+      title: `${args.pledgor} declared in default: obligation ${after.outstanding}`,
+      summary: e.describeAccount(store, after),
+    };
   },
 });

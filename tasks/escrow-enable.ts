@@ -21,10 +21,17 @@ operation({
     const owner = await ctx.signer("owner");
     const { token, address } = await ops.openSeries(store, args.series, owner);
     const current = await token.pledgeAgent();
-    if (current === escrow) return { title: `The escrow is already the pledge agent of ${args.series} (nothing sent)`, summary: { series: address, pledgeAgent: escrow } };
+    if (current === escrow)
+      return {
+        title: `The escrow is already the pledge agent of ${args.series} (nothing sent)`,
+        summary: { series: address, pledgeAgent: escrow },
+      };
     await ops.requireRole(token, ROLES.DEFAULT_ADMIN, await owner.getAddress(), `series ${args.series}`);
     if (current !== ethers.ZeroAddress) ctx.note(`replacing the pledge agent ${current}`);
     await ctx.send(`set the pledge agent of ${args.series}`, () => token.setPledgeAgent(escrow));
-    return { title: `The escrow is now the pledge agent of ${args.series}`, summary: { series: address, pledgeAgent: await token.pledgeAgent() } };
+    return {
+      title: `The escrow is now the pledge agent of ${args.series}`,
+      summary: { series: address, pledgeAgent: await token.pledgeAgent() },
+    };
   },
 });

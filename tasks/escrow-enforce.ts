@@ -44,7 +44,8 @@ operation({
         close: ["pledgor"],
       };
       for (const key of need[a.mode] ?? []) {
-        if (a[key] === undefined) ctx.addIssue({ code: "custom", path: [key], message: `is required with --mode ${a.mode}` });
+        if (a[key] === undefined)
+          ctx.addIssue({ code: "custom", path: [key], message: `is required with --mode ${a.mode}` });
       }
     }),
   async run(args, ctx) {
@@ -61,22 +62,38 @@ operation({
       if (listed.length === 0) throw ops.badArgument("--sale-id", `no sale ${args.saleId} was listed`);
       const sale = listed[0].args;
       const sold = await escrow.queryFilter(escrow.filters.CollateralSold(args.saleId!));
-      if (sold.length > 0) return { title: `Sale ${args.saleId} is already bought (nothing sent)`, summary: { sale: args.saleId, units: sale.units, "cash amount": sale.cashAmount } };
-      if (sale.buyer !== from) throw ops.badArgument("--from", `${from} is not the buyer of sale ${args.saleId} (${sale.buyer})`);
+      if (sold.length > 0)
+        return {
+          title: `Sale ${args.saleId} is already bought (nothing sent)`,
+          summary: { sale: args.saleId, units: sale.units, "cash amount": sale.cashAmount },
+        };
+      if (sale.buyer !== from)
+        throw ops.badArgument("--from", `${from} is not the buyer of sale ${args.saleId} (${sale.buyer})`);
       const [cashToken] = await escrow.wiring();
       const cash = await ops.at<import("../typechain-types").SecurityToken>("SecurityToken", cashToken);
       ops.requireFree("--sale-id", await ops.holdingOf(cash, from), sale.cashAmount, from);
       const allowance = await cash.allowance(from, escrowAddress);
       if (allowance < sale.cashAmount) {
-        throw ops.badArgument("--sale-id", `missing approve: ${from} must approve the escrow ${escrowAddress} for ${sale.cashAmount} of cash (allowance now ${allowance})`);
+        throw ops.badArgument(
+          "--sale-id",
+          `missing approve: ${from} must approve the escrow ${escrowAddress} for ${sale.cashAmount} of cash (allowance now ${allowance})`,
+        );
       }
       await ctx.send(`buy sale ${args.saleId}`, () => escrow.buy(args.saleId!));
-      return { title: `Bought sale ${args.saleId}: ${sale.units} units for ${sale.cashAmount}`, summary: { sale: args.saleId, series: sale.series, units: sale.units, "cash amount": sale.cashAmount } };
+      return {
+        title: `Bought sale ${args.saleId}: ${sale.units} units for ${sale.cashAmount}`,
+        summary: { sale: args.saleId, series: sale.series, units: sale.units, "cash amount": sale.cashAmount },
+      };
     }
 
     const pledgor = args.pledgor!;
     const view = await e.accountView(escrow, pledgor, from);
-    e.requireStatus(view, ["Defaulted"], "--pledgor", `enforce (${args.mode}); default is declared first with escrow:default`);
+    e.requireStatus(
+      view,
+      ["Defaulted"],
+      "--pledgor",
+      `enforce (${args.mode}); default is declared first with escrow:default`,
+    );
     let title = "";
     if (args.mode === "take" || args.mode === "sale") {
       const series = await ops.openSeries(store, args.series!);
@@ -86,9 +103,14 @@ operation({
         const [, observedAt] = await (await e.openPriceFeed(store)).priceOf(series.address);
         const now = await ops.chainNow();
         if (observedAt === 0n || BigInt(now) > observedAt + 86_400n) {
-          throw ops.badArgument("--series", `${args.series} has no price from the last day (observed ${observedAt === 0n ? "never" : ops.jstTime(observedAt)}): run price:set first`);
+          throw ops.badArgument(
+            "--series",
+            `${args.series} has no price from the last day (observed ${observedAt === 0n ? "never" : ops.jstTime(observedAt)}): run price:set first`,
+          );
         }
-        await ctx.send(`take ${args.units} ${args.series}`, () => escrow.enforceTake(pledgor, series.address, args.units!));
+        await ctx.send(`take ${args.units} ${args.series}`, () =>
+          escrow.enforceTake(pledgor, series.address, args.units!),
+        );
         title = `Took ${args.units} ${args.series} from ${pledgor}`;
       } else {
         await ops.requireVerified(await ops.registryOf(series.token), args.buyer!, "--buyer", "buyer");
@@ -98,12 +120,22 @@ operation({
         const receipt = await ctx.send(`list a sale of ${args.units} ${args.series}`, () =>
           escrow.listSale(pledgor, series.address, args.units!, args.buyer!, args.cashAmount!, expiry),
         );
-        const listed = receipt.logs.map((log) => { try { return escrow.interface.parseLog(log); } catch { return null; } }).find((p) => p?.name === "SaleListed");
+        const listed = receipt.logs
+          .map((log) => {
+            try {
+              return escrow.interface.parseLog(log);
+            } catch {
+              return null;
+            }
+          })
+          .find((p) => p?.name === "SaleListed");
         title = `Sale ${listed?.args.saleId} listed: ${args.units} ${args.series} to ${args.buyer} for ${args.cashAmount} (the buyer runs escrow:enforce --mode buy --sale-id ${listed?.args.saleId})`;
       }
     } else if (args.mode === "cash") {
-      if (args.units! > view.cash) throw ops.badArgument("--units", `the account holds ${view.cash} of cash, not ${args.units}`);
-      if (args.units! > view.outstanding) throw ops.badArgument("--units", `more than the obligation outstanding ${view.outstanding}`);
+      if (args.units! > view.cash)
+        throw ops.badArgument("--units", `the account holds ${view.cash} of cash, not ${args.units}`);
+      if (args.units! > view.outstanding)
+        throw ops.badArgument("--units", `more than the obligation outstanding ${view.outstanding}`);
       await ctx.send(`take ${args.units} cash`, () => escrow.enforceCash(pledgor, args.units!));
       title = `Took ${args.units} of cash collateral from ${pledgor}`;
     } else {

@@ -21,13 +21,9 @@ operation({
   async run(args, ctx) {
     const ops = await import("./lib/ops");
     const e = await import("./lib/escrow");
-    const store = await ctx.store();
-    const pledgor = await ctx.signer();
-    const from = await pledgor.getAddress();
-    const escrow = await e.openEscrow(store, pledgor);
-    const escrowAddress = await escrow.getAddress();
+    const account = await e.openAccount(ctx, "pledgor", args.securedParty);
+    const { store, from, escrow, escrowAddress, view } = account;
     const series = await ops.openSeries(store, args.series);
-    const view = await e.accountView(escrow, from, args.securedParty);
     e.requireStatus(view, ["Active", "Called"], "--secured-party", "pledge");
     await ops.requireVerified(await ops.registryOf(series.token), from, "--from", "pledgor");
     const holding = await ops.holdingOf(series.token, from);
@@ -37,20 +33,23 @@ operation({
     if (isCash) {
       const allowance = await series.token.allowance(from, escrowAddress);
       if (allowance < args.units) {
-        throw ops.badArgument("--units", `missing approve: ${from} must approve the escrow ${escrowAddress} for ${args.units} ${args.series} (allowance now ${allowance})`);
+        throw ops.badArgument(
+          "--units",
+          `missing approve: ${from} must approve the escrow ${escrowAddress} for ${args.units} ${args.series} (allowance now ${allowance})`,
+        );
       }
       await ctx.send(`pledge ${args.units} cash`, () => escrow.pledgeCash(args.securedParty, args.units));
     } else {
-      if ((await series.token.pledgeAgent()) !== escrowAddress) {
-        throw ops.badArgument("--series", `the escrow is not the pledge agent of ${args.series}: its owner runs escrow:enable --series ${args.series}`);
-      }
-      if ((await escrow.haircutOf(args.securedParty, series.address)) === 0n) {
-        throw ops.badArgument("--series", `${args.series} is not eligible with ${args.securedParty} (or has matured): escrow:policy --eligible ${args.series}`);
-      }
+      await e.requirePledgeable(account, series, "--series");
       ops.requireMultiple("--units", args.units, await ops.unitOf(store, series), args.series);
-      await ctx.send(`pledge ${args.units} ${args.series}`, () => escrow.pledge(args.securedParty, series.address, args.units));
+      await ctx.send(`pledge ${args.units} ${args.series}`, () =>
+        escrow.pledge(args.securedParty, series.address, args.units),
+      );
     }
     const after = await e.accountView(escrow, from, args.securedParty);
-    return { title: `Pledged ${args.units} ${args.series} to ${args.securedParty}`, summary: e.describeAccount(store, after) };
+    return {
+      title: `Pledged ${args.units} ${args.series} to ${args.securedParty}`,
+      summary: e.describeAccount(store, after),
+    };
   },
 });

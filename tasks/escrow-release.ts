@@ -20,23 +20,25 @@ operation({
   async run(args, ctx) {
     const ops = await import("./lib/ops");
     const e = await import("./lib/escrow");
-    const store = await ctx.store();
-    const pledgor = await ctx.signer();
-    const from = await pledgor.getAddress();
-    const escrow = await e.openEscrow(store, pledgor);
+    const { store, from, escrow, view } = await e.openAccount(ctx, "pledgor", args.securedParty);
     const series = await ops.openSeries(store, args.series);
-    const view = await e.accountView(escrow, from, args.securedParty);
     e.requireStatus(view, ["Active"], "--secured-party", "release");
     const [cashToken] = await escrow.wiring();
     if (series.address === cashToken) {
-      if (args.units > view.cash) throw ops.badArgument("--units", `the account holds ${view.cash} of cash, not ${args.units}`);
+      if (args.units > view.cash)
+        throw ops.badArgument("--units", `the account holds ${view.cash} of cash, not ${args.units}`);
       await ctx.send(`release ${args.units} cash`, () => escrow.releaseCash(args.securedParty, args.units));
     } else {
       e.requirePledged(view, series.address, args.series, args.units, "--units");
       ops.requireMultiple("--units", args.units, await ops.unitOf(store, series), args.series);
-      await ctx.send(`release ${args.units} ${args.series}`, () => escrow.release(args.securedParty, series.address, args.units));
+      await ctx.send(`release ${args.units} ${args.series}`, () =>
+        escrow.release(args.securedParty, series.address, args.units),
+      );
     }
     const after = await e.accountView(escrow, from, args.securedParty);
-    return { title: `Released ${args.units} ${args.series} from the account with ${args.securedParty}`, summary: e.describeAccount(store, after) };
+    return {
+      title: `Released ${args.units} ${args.series} from the account with ${args.securedParty}`,
+      summary: e.describeAccount(store, after),
+    };
   },
 });

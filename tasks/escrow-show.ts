@@ -21,11 +21,13 @@ operation({
     const e = await import("./lib/escrow");
     const store = await ctx.store();
     const sp = args.securedParty ?? store.record.accounts.clearingHouse;
-    if (sp === undefined) throw ops.badArgument("--secured-party", "is required (no clearingHouse account is recorded)");
+    if (sp === undefined)
+      throw ops.badArgument("--secured-party", "is required (no clearingHouse account is recorded)");
     const escrow = await e.openEscrow(store);
     const feed = await e.openPriceFeed(store);
     const view = await e.accountView(escrow, args.pledgor, sp);
-    if (view.status === "None") throw ops.badArgument("--pledgor", `no collateral account of ${args.pledgor} with ${sp}`);
+    if (view.status === "None")
+      throw ops.badArgument("--pledgor", `no collateral account of ${args.pledgor} with ${sp}`);
     const now = BigInt(await ops.chainNow());
     const rows = [];
     for (const [series, units] of view.units) {
@@ -41,6 +43,10 @@ operation({
         "market value": (units * price) / 100_000_000n,
       });
     }
-    return { title: `Collateral account of ${args.pledgor} with ${sp}: ${view.status}`, summary: e.describeAccount(store, view), rows };
+    return {
+      title: `Collateral account of ${args.pledgor} with ${sp}: ${view.status}`,
+      summary: e.describeAccount(store, view),
+      rows,
+    };
   },
 });

@@ -19,31 +19,30 @@ operation({
     inUnits: { description: "units pledged instead" },
   },
   schema: z
-    .object({ securedParty: s.address, outSeries: s.symbol, outUnits: s.positiveAmount, inSeries: s.symbol, inUnits: s.positiveAmount })
+    .object({
+      securedParty: s.address,
+      outSeries: s.symbol,
+      outUnits: s.positiveAmount,
+      inSeries: s.symbol,
+      inUnits: s.positiveAmount,
+    })
     .refine((a) => a.outSeries !== a.inSeries, { error: "is the same series as --out-series", path: ["inSeries"] }),
   async run(args, ctx) {
     const ops = await import("./lib/ops");
     const e = await import("./lib/escrow");
-    const store = await ctx.store();
-    const pledgor = await ctx.signer();
-    const from = await pledgor.getAddress();
-    const escrow = await e.openEscrow(store, pledgor);
-    const escrowAddress = await escrow.getAddress();
+    const account = await e.openAccount(ctx, "pledgor", args.securedParty);
+    const { store, from, escrow, view } = account;
     const out = await ops.openSeries(store, args.outSeries);
     const into = await ops.openSeries(store, args.inSeries);
-    const view = await e.accountView(escrow, from, args.securedParty);
     e.requireStatus(view, ["Active", "Called"], "--secured-party", "substitute");
     e.requirePledged(view, out.address, args.outSeries, args.outUnits, "--out-units");
     ops.requireMultiple("--out-units", args.outUnits, await ops.unitOf(store, out), args.outSeries);
     ops.requireMultiple("--in-units", args.inUnits, await ops.unitOf(store, into), args.inSeries);
-    if ((await into.token.pledgeAgent()) !== escrowAddress) {
-      throw ops.badArgument("--in-series", `the escrow is not the pledge agent of ${args.inSeries}: its owner runs escrow:enable --series ${args.inSeries}`);
-    }
-    if ((await escrow.haircutOf(args.securedParty, into.address)) === 0n) {
-      throw ops.badArgument("--in-series", `${args.inSeries} is not eligible with ${args.securedParty}`);
-    }
+    await e.requirePledgeable(account, into, "--in-series");
     ops.requireFree("--in-units", await ops.holdingOf(into.token, from), args.inUnits, from);
-    await ctx.send("substitute", () => escrow.substitute(args.securedParty, out.address, args.outUnits, into.address, args.inUnits));
+    await ctx.send("substitute", () =>
+      escrow.substitute(args.securedParty, out.address, args.outUnits, into.address, args.inUnits),
+    );
     const after = await e.accountView(escrow, from, args.securedParty);
     return {
       title: `Substituted ${args.outUnits} ${args.outSeries} with ${args.inUnits} ${args.inSeries}`,

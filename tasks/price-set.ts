@@ -11,7 +11,8 @@ import * as s from "./lib/schemas";
 
 operation({
   name: "price:set",
-  description: "Publishes a series' price per ¥100 of face to the PriceFeed (PRICE_AGENT); --file series,price for a batch",
+  description:
+    "Publishes a series' price per ¥100 of face to the PriceFeed (PRICE_AGENT); --file series,price for a batch",
   params: {
     series: { description: "series symbol" },
     price: { description: "yen per ¥100 of face, up to 6 decimals (e.g. 99.875)" },
@@ -27,11 +28,14 @@ operation({
     })
     .superRefine((a, ctx) => {
       if (a.file !== undefined) {
-        if (a.series !== undefined || a.price !== undefined) ctx.addIssue({ code: "custom", path: ["file"], message: "give --file alone, or --series --price" });
+        if (a.series !== undefined || a.price !== undefined)
+          ctx.addIssue({ code: "custom", path: ["file"], message: "give --file alone, or --series --price" });
         return;
       }
-      if (a.series === undefined) ctx.addIssue({ code: "custom", path: ["series"], message: "is required (or give --file)" });
-      if (a.price === undefined) ctx.addIssue({ code: "custom", path: ["price"], message: "is required (or give --file)" });
+      if (a.series === undefined)
+        ctx.addIssue({ code: "custom", path: ["series"], message: "is required (or give --file)" });
+      if (a.price === undefined)
+        ctx.addIssue({ code: "custom", path: ["price"], message: "is required (or give --file)" });
     }),
   async run(args, ctx) {
     const { ROLES } = await import("../scripts/lib/constants");
@@ -46,25 +50,56 @@ operation({
       for (const [i, row] of rows.entries()) {
         const line = `--file row ${i + 1}`;
         const symbol = ops.cell<string>(s.symbol, row.series, `${line} series`);
-        items.push({ symbol, token: store.series(symbol).token, price: ops.cell<bigint>(s.pricePer100, row.price, `${line} price`), argument: line });
+        items.push({
+          symbol,
+          token: store.series(symbol).token,
+          price: ops.cell<bigint>(s.pricePer100, row.price, `${line} price`),
+          argument: line,
+        });
       }
     } else {
-      items.push({ symbol: args.series!, token: store.series(args.series!).token, price: args.price!, argument: "--observed-at" });
+      items.push({
+        symbol: args.series!,
+        token: store.series(args.series!).token,
+        price: args.price!,
+        argument: "--observed-at",
+      });
     }
-    await ops.requireRole(feed, ROLES.PRICE_AGENT, await agent.getAddress(), `the PriceFeed ${await feed.getAddress()}`);
+    await ops.requireRole(
+      feed,
+      ROLES.PRICE_AGENT,
+      await agent.getAddress(),
+      `the PriceFeed ${await feed.getAddress()}`,
+    );
     const now = await ops.chainNow();
     const observedAt = args.observedAt === undefined ? now : await ops.resolveMoment(args.observedAt);
-    if (observedAt > now) throw ops.badArgument("--observed-at", `${ops.jstTime(observedAt)} is in the future (chain time ${ops.jstTime(now)})`);
+    if (observedAt > now)
+      throw ops.badArgument(
+        "--observed-at",
+        `${ops.jstTime(observedAt)} is in the future (chain time ${ops.jstTime(now)})`,
+      );
     const rows = [];
     for (const item of items) {
       const [previous, previousAt] = await feed.priceOf(item.token);
       if (BigInt(observedAt) <= previousAt) {
-        throw ops.badArgument(item.argument, `${item.symbol} already has a price observed at ${ops.jstTime(previousAt)}; a new one must be observed later`);
+        throw ops.badArgument(
+          item.argument,
+          `${item.symbol} already has a price observed at ${ops.jstTime(previousAt)}; a new one must be observed later`,
+        );
       }
-      rows.push({ series: item.symbol, price: s.formatPrice(item.price), previous: previousAt === 0n ? "" : s.formatPrice(previous), "observed at": ops.jstTime(observedAt) });
+      rows.push({
+        series: item.symbol,
+        price: s.formatPrice(item.price),
+        previous: previousAt === 0n ? "" : s.formatPrice(previous),
+        "observed at": ops.jstTime(observedAt),
+      });
     }
     await ctx.send(`publish ${items.length} price(s)`, () =>
-      feed.publish(items.map((i) => i.token), items.map((i) => i.price), items.map(() => observedAt)),
+      feed.publish(
+        items.map((i) => i.token),
+        items.map((i) => i.price),
+        items.map(() => observedAt),
+      ),
     );
     return { title: `Published ${items.length} price(s)`, rows };
   },

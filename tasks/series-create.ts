@@ -17,7 +17,10 @@ const denomination = z
     const parts = text.split(",").map((p) => p.trim());
     const parsed = parts.map((p) => s.positiveAmount.safeParse(p));
     if (parts.length > 2 || parsed.some((p) => !p.success)) {
-      ctx.addIssue({ code: "custom", message: `${JSON.stringify(text)} is not "unit" or "unit,minimum" (whole yen > 0)` });
+      ctx.addIssue({
+        code: "custom",
+        message: `${JSON.stringify(text)} is not "unit" or "unit,minimum" (whole yen > 0)`,
+      });
       return z.NEVER;
     }
     const [unit, minimum] = parsed.map((p) => p.data as bigint);
@@ -44,7 +47,11 @@ const schema = z
   .superRefine((args, ctx) => {
     const both = (args.countriesAllow ?? []).filter((c) => (args.countriesBlock ?? []).includes(c));
     if (both.length > 0) {
-      ctx.addIssue({ code: "custom", path: ["countriesBlock"], message: `country ${both[0]} is both allowed and blocked` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["countriesBlock"],
+        message: `country ${both[0]} is both allowed and blocked`,
+      });
     }
     const unit = args.denomination?.unit;
     for (const key of ["maxBalance", "supplyCap"] as const) {
@@ -91,29 +98,77 @@ operation({
     // The modules and their configuration calls.
     const setups: { key: string; label: string; name: string; fn: string; args: unknown[][] }[] = [];
     if (args.countriesAllow) {
-      setups.push({ key: "countryAllow", name: "CountryAllowModule", label: `countries allowed ${args.countriesAllow.join(",")}`, fn: "listCountries", args: [[args.countriesAllow]] });
+      setups.push({
+        key: "countryAllow",
+        name: "CountryAllowModule",
+        label: `countries allowed ${args.countriesAllow.join(",")}`,
+        fn: "listCountries",
+        args: [[args.countriesAllow]],
+      });
     }
     if (args.countriesBlock) {
-      setups.push({ key: "countryBlock", name: "CountryBlockModule", label: `countries blocked ${args.countriesBlock.join(",")}`, fn: "listCountries", args: [[args.countriesBlock]] });
+      setups.push({
+        key: "countryBlock",
+        name: "CountryBlockModule",
+        label: `countries blocked ${args.countriesBlock.join(",")}`,
+        fn: "listCountries",
+        args: [[args.countriesBlock]],
+      });
     }
     if (args.maxBalance !== undefined) {
-      setups.push({ key: "maxBalance", name: "MaxBalanceModule", label: `max balance per identity ${args.maxBalance}`, fn: "setMaxBalance", args: [[args.maxBalance]] });
+      setups.push({
+        key: "maxBalance",
+        name: "MaxBalanceModule",
+        label: `max balance per identity ${args.maxBalance}`,
+        fn: "setMaxBalance",
+        args: [[args.maxBalance]],
+      });
     }
     if (args.supplyCap !== undefined) {
-      setups.push({ key: "supplyCap", name: "SupplyCapModule", label: `supply cap ${args.supplyCap}`, fn: "setSupplyCap", args: [[args.supplyCap]] });
+      setups.push({
+        key: "supplyCap",
+        name: "SupplyCapModule",
+        label: `supply cap ${args.supplyCap}`,
+        fn: "setSupplyCap",
+        args: [[args.supplyCap]],
+      });
     }
     if (args.maxHolders !== undefined) {
-      setups.push({ key: "maxHolders", name: "MaxHoldersModule", label: `max holders ${args.maxHolders}`, fn: "setMaxHolders", args: [[args.maxHolders]] });
+      setups.push({
+        key: "maxHolders",
+        name: "MaxHoldersModule",
+        label: `max holders ${args.maxHolders}`,
+        fn: "setMaxHolders",
+        args: [[args.maxHolders]],
+      });
     }
     if (args.lockUpUntil !== undefined) {
-      setups.push({ key: "lockUp", name: "LockUpModule", label: `lock-up until ${formatDate(args.lockUpUntil)} 00:00 JST`, fn: "setLockUpEnd", args: [[jstMidnight(args.lockUpUntil)]] });
+      setups.push({
+        key: "lockUp",
+        name: "LockUpModule",
+        label: `lock-up until ${formatDate(args.lockUpUntil)} 00:00 JST`,
+        fn: "setLockUpEnd",
+        args: [[jstMidnight(args.lockUpUntil)]],
+      });
     }
     if (args.eligibilityTopics) {
-      setups.push({ key: "eligibility", name: "ClaimEligibilityModule", label: `eligibility topics ${args.eligibilityTopics.join(",")}`, fn: "addEligibilityTopic", args: args.eligibilityTopics.map((t) => [t]) });
+      setups.push({
+        key: "eligibility",
+        name: "ClaimEligibilityModule",
+        label: `eligibility topics ${args.eligibilityTopics.join(",")}`,
+        fn: "addEligibilityTopic",
+        args: args.eligibilityTopics.map((t) => [t]),
+      });
     }
     if (args.denomination) {
       const { unit, minimum } = args.denomination;
-      setups.push({ key: "denomination", name: "DenominationModule", label: `unit ${unit}, minimum ${minimum}`, fn: "setDenomination", args: [[unit, minimum]] });
+      setups.push({
+        key: "denomination",
+        name: "DenominationModule",
+        label: `unit ${unit}, minimum ${minimum}`,
+        fn: "setDenomination",
+        args: [[unit, minimum]],
+      });
     }
     const modules: { module: string; calls: string[] }[] = [];
     for (const setup of setups) {
@@ -146,7 +201,12 @@ operation({
     }
     for (const event of await factory.queryFilter(factory.filters.SeriesCreated(undefined, undefined, ownerAddress))) {
       if (event.args.symbol === args.symbol) {
-        store.record.series[args.symbol] = { token: event.args.token, compliance: event.args.compliance, kind: "security", params };
+        store.record.series[args.symbol] = {
+          token: event.args.token,
+          compliance: event.args.compliance,
+          kind: "security",
+          params,
+        };
         store.save();
         ctx.note(`found ${args.symbol} created earlier by ${ownerAddress}; recorded it`);
         return done(event.args.token, event.args.compliance, false);

@@ -30,13 +30,20 @@ operation({
     })
     .superRefine((a, ctx) => {
       if (a.file !== undefined) {
-        if (a.fromWallet ?? a.to ?? a.amount) ctx.addIssue({ code: "custom", path: ["file"], message: "give --file alone, or --from-wallet --to --amount" });
+        if (a.fromWallet ?? a.to ?? a.amount)
+          ctx.addIssue({
+            code: "custom",
+            path: ["file"],
+            message: "give --file alone, or --from-wallet --to --amount",
+          });
         return;
       }
       for (const key of ["fromWallet", "to", "amount"] as const) {
-        if (a[key] === undefined) ctx.addIssue({ code: "custom", path: [key], message: "is required (or give --file)" });
+        if (a[key] === undefined)
+          ctx.addIssue({ code: "custom", path: [key], message: "is required (or give --file)" });
       }
-      if (a.fromWallet !== undefined && a.fromWallet === a.to) ctx.addIssue({ code: "custom", path: ["to"], message: "is the same wallet as --from-wallet" });
+      if (a.fromWallet !== undefined && a.fromWallet === a.to)
+        ctx.addIssue({ code: "custom", path: ["to"], message: "is the same wallet as --from-wallet" });
     }),
   async run(args, ctx) {
     const { ROLES } = await import("../scripts/lib/constants");
@@ -81,7 +88,11 @@ operation({
       await ctx.send(`forced transfer of ${chunk.length} item(s)`, () =>
         chunk.length === 1
           ? token.forcedTransfer(chunk[0].from, chunk[0].to, chunk[0].amount)
-          : token.batchForcedTransfer(chunk.map((c) => c.from), chunk.map((c) => c.to), chunk.map((c) => c.amount)),
+          : token.batchForcedTransfer(
+              chunk.map((c) => c.from),
+              chunk.map((c) => c.to),
+              chunk.map((c) => c.amount),
+            ),
       );
       progress.tick(chunk.length);
     }

@@ -32,7 +32,10 @@ operation({
     const registry = await ops.registryOf(token);
     const identity = await registry.identity(args.lost);
     if (identity === ethers.ZeroAddress) {
-      throw ops.badArgument("--lost", `${args.lost} is not registered in the identity registry: no identity to recover for`);
+      throw ops.badArgument(
+        "--lost",
+        `${args.lost} is not registered in the identity registry: no identity to recover for`,
+      );
     }
     const newIdentity = await registry.identity(args.newWallet);
     if (newIdentity === ethers.ZeroAddress) {

@@ -25,7 +25,9 @@ operation({
     const store = await ctx.store();
     const series = await ops.openSeries(store, args.series);
     const { token } = series;
-    const [code, module] = await ctx.call("checkTransfer", () => token.checkTransfer(args.fromWallet, args.to, args.amount));
+    const [code, module] = await ctx.call("checkTransfer", () =>
+      token.checkTransfer(args.fromWallet, args.to, args.amount),
+    );
     const reason = TRANSFER_CHECK[Number(code)] ?? `code ${code}`;
     const holding = await ops.holdingOf(token, args.fromWallet);
     const summary: Record<string, unknown> = {

@@ -5,21 +5,28 @@
  * Loaded only inside a task's action.
  */
 import type { DvpSettlement, SecurityToken } from "../../typechain-types";
+import type { IDvpSettlement } from "../../typechain-types/contracts/settlement/DvpSettlement";
 import { at, badArgument, chainNow, holdingOf, jstTime } from "./ops";
 import type { RecordStore } from "./record";
 
-/** IDvpSettlement.Trade with concrete values. */
-export interface Trade {
-  seller: string;
-  buyer: string;
-  bond: string;
-  units: bigint;
-  cash: string;
-  cashAmount: bigint;
-  settleAfter: bigint;
-  expiry: bigint;
-  nonce: bigint;
-}
+/** IDvpSettlement.Trade with concrete values: addresses as strings, numbers as bigints. */
+export type Trade = {
+  [K in keyof IDvpSettlement.TradeStruct]: K extends "seller" | "buyer" | "bond" | "cash" ? string : bigint;
+};
+
+/** The fields of a trade in the struct's order, and those that are addresses. */
+const TRADE_FIELDS = [
+  "seller",
+  "buyer",
+  "bond",
+  "units",
+  "cash",
+  "cashAmount",
+  "settleAfter",
+  "expiry",
+  "nonce",
+] as const;
+const ADDRESS_FIELDS: readonly string[] = ["seller", "buyer", "bond", "cash"];
 
 /** IDvpSettlement.TradeStatus, in enum order. */
 export const TRADE_STATUS = ["None", "Instructed", "Affirmed", "Settled", "Cancelled", "Expired"] as const;
@@ -48,39 +55,23 @@ export async function findTrade(store: RecordStore, dvp: DvpSettlement, id: stri
   const recorded = store.record.operations[key(id)];
   if (recorded !== undefined) {
     const r = recorded as Record<string, string>;
-    return {
-      seller: r.seller,
-      buyer: r.buyer,
-      bond: r.bond,
-      units: BigInt(r.units),
-      cash: r.cash,
-      cashAmount: BigInt(r.cashAmount),
-      settleAfter: BigInt(r.settleAfter),
-      expiry: BigInt(r.expiry),
-      nonce: BigInt(r.nonce),
-    };
+    return Object.fromEntries(
+      TRADE_FIELDS.map((field) => [field, ADDRESS_FIELDS.includes(field) ? r[field] : BigInt(r[field])]),
+    ) as Trade;
   }
   const events = await dvp.queryFilter(dvp.filters.TradeInstructed(id));
   if (events.length === 0) throw badArgument(argument, `no trade ${id} was instructed on ${await dvp.getAddress()}`);
   const t = events[0].args.trade;
-  const trade: Trade = {
-    seller: t.seller,
-    buyer: t.buyer,
-    bond: t.bond,
-    units: t.units,
-    cash: t.cash,
-    cashAmount: t.cashAmount,
-    settleAfter: t.settleAfter,
-    expiry: t.expiry,
-    nonce: t.nonce,
-  };
+  const trade = Object.fromEntries(TRADE_FIELDS.map((field) => [field, t[field]])) as Trade;
   rememberTrade(store, id, trade);
   return trade;
 }
 
 /** The symbol of a recorded series by token address (or the address). */
 export function symbolOf(store: RecordStore, token: string): string {
-  return Object.entries(store.record.series).find(([, s]) => s.token.toLowerCase() === token.toLowerCase())?.[0] ?? token;
+  return (
+    Object.entries(store.record.series).find(([, s]) => s.token.toLowerCase() === token.toLowerCase())?.[0] ?? token
+  );
 }
 
 /** What is missing for one leg: free units and the approval of the settlement contract. */

@@ -6,7 +6,8 @@
  */
 import type { Signer } from "ethers";
 import type { CollateralEscrow, PriceFeed } from "../../typechain-types";
-import { at, badArgument, jstTime } from "./ops";
+import type { OperationContext } from "./cli";
+import { type OpenSeries, at, badArgument, jstTime } from "./ops";
 import type { RecordStore } from "./record";
 
 /** ICollateralEscrow.Status, in enum order. */
@@ -39,7 +40,11 @@ export interface AccountView {
   units: Map<string, bigint>;
 }
 
-export async function accountView(escrow: CollateralEscrow, pledgor: string, securedParty: string): Promise<AccountView> {
+export async function accountView(
+  escrow: CollateralEscrow,
+  pledgor: string,
+  securedParty: string,
+): Promise<AccountView> {
   const [id, account, series, units] = await escrow.accountOf(pledgor, securedParty);
   const coverage = await escrow.coverageOf(pledgor, securedParty);
   return {
@@ -66,12 +71,21 @@ export function requireStatus(view: AccountView, statuses: AccountStatus[], argu
     );
   }
   if (!statuses.includes(view.status)) {
-    throw badArgument(argument, `the account is ${view.status}${view.status === "Called" ? ` (deadline ${jstTime(view.callDeadline)})` : ""}: cannot ${doing}`);
+    throw badArgument(
+      argument,
+      `the account is ${view.status}${view.status === "Called" ? ` (deadline ${jstTime(view.callDeadline)})` : ""}: cannot ${doing}`,
+    );
   }
 }
 
 /** Refuses `units` above what the account holds of `series`. */
-export function requirePledged(view: AccountView, series: string, symbol: string, units: bigint, argument: string): void {
+export function requirePledged(
+  view: AccountView,
+  series: string,
+  symbol: string,
+  units: bigint,
+  argument: string,
+): void {
   const held = view.units.get(series) ?? 0n;
   if (units > held) throw badArgument(argument, `the account holds ${held} pledged ${symbol}, not ${units}`);
 }
@@ -94,4 +108,47 @@ export function describeAccount(store: RecordStore, view: AccountView): Record<s
   if (view.status === "Defaulted") summary.outstanding = view.outstanding;
   for (const [series, units] of view.units) summary[`pledged ${symbolOf(series)}`] = units;
   return summary;
+}
+
+/** The sender, the escrow connected to it, and the account it is a party to. */
+export interface OpenAccount {
+  store: RecordStore;
+  from: string;
+  escrow: CollateralEscrow;
+  escrowAddress: string;
+  view: AccountView;
+}
+
+/**
+ * Opens the sender's account with `counterparty`: as the pledgor (the counterparty is the secured party)
+ * or as the secured party (--from defaults to the recorded clearingHouse).
+ */
+export async function openAccount(
+  ctx: OperationContext,
+  side: "pledgor" | "securedParty",
+  counterparty: string,
+): Promise<OpenAccount> {
+  const store = await ctx.store();
+  const sender = await ctx.signer(side === "securedParty" ? "clearingHouse" : undefined);
+  const from = await sender.getAddress();
+  const escrow = await openEscrow(store, sender);
+  const view =
+    side === "pledgor" ? await accountView(escrow, from, counterparty) : await accountView(escrow, counterparty, from);
+  return { store, from, escrow, escrowAddress: await escrow.getAddress(), view };
+}
+
+/** Refuses a series the escrow cannot take from this secured party: not its pledge agent, or not eligible. */
+export async function requirePledgeable(account: OpenAccount, series: OpenSeries, argument: string): Promise<void> {
+  if ((await series.token.pledgeAgent()) !== account.escrowAddress) {
+    throw badArgument(
+      argument,
+      `the escrow is not the pledge agent of ${series.symbol}: its owner runs escrow:enable --series ${series.symbol}`,
+    );
+  }
+  if ((await account.escrow.haircutOf(account.view.securedParty, series.address)) === 0n) {
+    throw badArgument(
+      argument,
+      `${series.symbol} is not eligible with ${account.view.securedParty} (or has matured): escrow:policy --eligible ${series.symbol}`,
+    );
+  }
 }

@@ -71,11 +71,16 @@ export function freezeOperation(freeze: boolean): void {
       const partial: { wallet: string; amount: bigint }[] = [];
       const pendingPartial = new Map<string, bigint>();
       for (const [i, item] of items.entries()) {
-        const argument = args.file !== undefined ? `--file row ${i + 1}` : item.amount === undefined ? "--wallet" : "--amount";
+        const argument =
+          args.file !== undefined ? `--file row ${i + 1}` : item.amount === undefined ? "--wallet" : "--amount";
         const holding = await ops.holdingOf(token, item.wallet);
         if (item.amount === undefined) {
           if (holding.walletFrozen === freeze) {
-            rows.push({ wallet: item.wallet, action: `wallet ${verb}`, outcome: `already ${freeze ? "frozen" : "unfrozen"}` });
+            rows.push({
+              wallet: item.wallet,
+              action: `wallet ${verb}`,
+              outcome: `already ${freeze ? "frozen" : "unfrozen"}`,
+            });
           } else {
             whole.push(item.wallet);
             rows.push({ wallet: item.wallet, action: `wallet ${verb}`, outcome: "sent" });
@@ -87,7 +92,10 @@ export function freezeOperation(freeze: boolean): void {
         if (freeze) {
           ops.requireFree(argument, { ...holding, free: holding.free - earlier }, item.amount, item.wallet);
         } else if (item.amount + earlier > holding.frozen) {
-          throw ops.badArgument(argument, `${item.amount} exceeds the frozen units of ${item.wallet}: ${holding.frozen - earlier}`);
+          throw ops.badArgument(
+            argument,
+            `${item.amount} exceeds the frozen units of ${item.wallet}: ${holding.frozen - earlier}`,
+          );
         }
         pendingPartial.set(item.wallet, earlier + item.amount);
         partial.push({ wallet: item.wallet, amount: item.amount });
@@ -100,7 +108,10 @@ export function freezeOperation(freeze: boolean): void {
         await ctx.send(`${verb} ${chunk.length} wallet(s)`, () =>
           chunk.length === 1
             ? token.setAddressFrozen(chunk[0], freeze)
-            : token.batchSetAddressFrozen(chunk, chunk.map(() => freeze)),
+            : token.batchSetAddressFrozen(
+                chunk,
+                chunk.map(() => freeze),
+              ),
         );
         progress.tick(chunk.length);
       }
@@ -110,9 +121,13 @@ export function freezeOperation(freeze: boolean): void {
         const amounts = chunk.map((c) => c.amount);
         await ctx.send(`${verb} units of ${chunk.length} wallet(s)`, () => {
           if (chunk.length === 1) {
-            return freeze ? token.freezePartialTokens(wallets[0], amounts[0]) : token.unfreezePartialTokens(wallets[0], amounts[0]);
+            return freeze
+              ? token.freezePartialTokens(wallets[0], amounts[0])
+              : token.unfreezePartialTokens(wallets[0], amounts[0]);
           }
-          return freeze ? token.batchFreezePartialTokens(wallets, amounts) : token.batchUnfreezePartialTokens(wallets, amounts);
+          return freeze
+            ? token.batchFreezePartialTokens(wallets, amounts)
+            : token.batchUnfreezePartialTokens(wallets, amounts);
         });
         progress.tick(chunk.length);
       }

@@ -124,10 +124,7 @@ export async function unitOf(store: RecordStore, series: OpenSeries): Promise<bi
   if (series.record.unit !== undefined) return BigInt(series.record.unit);
   const module = store.record.contracts["modules.denomination"];
   if (module !== undefined) {
-    const denomination = await at<{ denomination(c: string): Promise<[bigint, bigint]> }>(
-      "DenominationModule",
-      module,
-    );
+    const denomination = await at<{ denomination(c: string): Promise<[bigint, bigint]> }>("DenominationModule", module);
     const [unit] = await denomination.denomination(series.record.compliance);
     if (unit > 0n) return unit;
   }
@@ -169,13 +166,18 @@ export async function readCsv(file: string, argument: string, columns: string[])
   >[];
   if (rows.length === 0) throw badArgument(argument, `${file} has no rows`);
   for (const column of columns) {
-    if (!(column in rows[0])) throw badArgument(argument, `${file} has no column "${column}" (header: ${Object.keys(rows[0]).join(",")})`);
+    if (!(column in rows[0]))
+      throw badArgument(argument, `${file} has no column "${column}" (header: ${Object.keys(rows[0]).join(",")})`);
   }
   return rows;
 }
 
 /** Parses `value` with a zod schema; a failure is a usage error naming `argument` (a CSV cell). */
-export function cell<T>(schema: { safeParse(v: unknown): { success: boolean; data?: T; error?: { issues: { message: string }[] } } }, value: unknown, argument: string): T {
+export function cell<T>(
+  schema: { safeParse(v: unknown): { success: boolean; data?: T; error?: { issues: { message: string }[] } } },
+  value: unknown,
+  argument: string,
+): T {
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw badArgument(argument, parsed.error?.issues[0]?.message ?? "invalid");
   return parsed.data as T;

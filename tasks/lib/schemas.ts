@@ -170,3 +170,11 @@ export function formatPrice(price6: bigint): string {
   const fraction = (price6 % 1_000_000n).toString().padStart(6, "0").replace(/0+$/, "");
   return fraction ? `${whole}.${fraction}` : `${whole}`;
 }
+
+/** A DvP trade id: 0x and 64 hex digits (the EIP-712 digest dvp:instruct prints). */
+export const tradeId = z
+  .string({ error: "a trade id is required" })
+  .trim()
+  .refine((t) => /^0x[0-9a-fA-F]{64}$/.test(t), {
+    error: (issue) => `${JSON.stringify(issue.input)} is not a trade id (0x + 64 hex)`,
+  });

@@ -89,14 +89,35 @@ export class Node {
       await proxy.waitForDeployment();
       identity = await proxy.getAddress();
       const signature = await signClaim(await this.signer(ACCOUNTS.owner), identity, TOPICS.KYC);
-      await this.send("Identity", identity, wallet, "addClaim", TOPICS.KYC, ECDSA_SCHEME, record.contracts.kycIssuer, signature, "0x", "");
+      await this.send(
+        "Identity",
+        identity,
+        wallet,
+        "addClaim",
+        TOPICS.KYC,
+        ECDSA_SCHEME,
+        record.contracts.kycIssuer,
+        signature,
+        "0x",
+        "",
+      );
     }
-    await this.send("IdentityRegistry", record.contracts.identityRegistry, ACCOUNTS.owner, "registerIdentity", wallet, identity, options.country ?? COUNTRY.JP);
+    await this.send(
+      "IdentityRegistry",
+      record.contracts.identityRegistry,
+      ACCOUNTS.owner,
+      "registerIdentity",
+      wallet,
+      identity,
+      options.country ?? COUNTRY.JP,
+    );
     return identity;
   }
 
   /** Creates a bond series with the BondFactory (the owner its agent) and records it as bond:create would. */
-  async createBond(options: Pick<BondOptions, "kind" | "name" | "symbol" | "isin" | "issuerName"> & Partial<BondOptions>): Promise<string> {
+  async createBond(
+    options: Pick<BondOptions, "kind" | "name" | "symbol" | "isin" | "issuerName"> & Partial<BondOptions>,
+  ): Promise<string> {
     const record = this.record();
     const today = dayOfUnix(await this.now());
     const full: BondOptions = {
@@ -124,7 +145,9 @@ export class Node {
       extraModules: [],
     };
     const receipt = await (await factory.getFunction("createBond")(params)).wait();
-    const event = receipt!.logs.map((log: never) => factory.interface.parseLog(log)).find((p: { name?: string } | null) => p?.name === "BondSeriesCreated");
+    const event = receipt!.logs
+      .map((log: never) => factory.interface.parseLog(log))
+      .find((p: { name?: string } | null) => p?.name === "BondSeriesCreated");
     const fresh = this.record();
     fresh.series[full.symbol] = {
       token: event!.args.token,
