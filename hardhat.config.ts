@@ -113,6 +113,10 @@ const config: HardhatUserConfig = {
     // `npm run chain` (hardhat node) or anvil; KOSAI_LOCALHOST_URL points tasks at another port.
     localhost: {
       url: process.env.KOSAI_LOCALHOST_URL ?? "http://127.0.0.1:8545",
+      // Estimate every transaction: without this, hardhat-ethers sends to a hardhat node with a fixed gas
+      // limit, so a call the chain refuses is mined as a reverted transaction (nonce spent) instead of
+      // being refused at estimation with nothing sent.
+      gas: "auto",
     },
     besu: {
       url: process.env.BESU_RPC_URL?.trim() || "http://127.0.0.1:8545",

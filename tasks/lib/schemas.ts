@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { getAddress, isAddress } from "ethers";
 import { isValidIsin, isValidLocalGovernmentCode } from "../../scripts/lib/bond-terms";
-import { type Day, parseDate } from "../../scripts/lib/calendar";
+import { type Day, jstMidnight, parseDate } from "../../scripts/lib/calendar";
 import { COUNTRY } from "../../scripts/lib/constants";
 
 /** A 20-byte address (any case), returned checksummed. The zero address is refused. */
@@ -115,7 +115,9 @@ export function multipleOf(value: bigint, unit: bigint): boolean {
 export const claimTopic = z
   .string({ error: "a claim topic is required" })
   .trim()
-  .refine((s) => /^[0-9]{1,78}$/.test(s), { error: (issue) => `${JSON.stringify(issue.input)} is not a claim topic (a whole number)` })
+  .refine((s) => /^[0-9]{1,78}$/.test(s), {
+    error: (issue) => `${JSON.stringify(issue.input)} is not a claim topic (a whole number)`,
+  })
   .transform((s) => BigInt(s))
   .refine((n) => n > 0n && n < 2n ** 256n, { error: "a claim topic is between 1 and 2^256 - 1" });
 
@@ -123,3 +125,71 @@ export const claimTopic = z
 export const claimTopics = list(claimTopic).refine((topics) => new Set(topics).size === topics.length, {
   error: "a topic is listed twice",
 });
+
+/** A point in time: absolute (unix seconds) or relative to the chain's clock (seconds from now). */
+export type Moment = { kind: "at"; unix: number } | { kind: "in"; seconds: number };
+
+const RELATIVE_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/**
+ * A moment: `YYYY-MM-DD` (the end of that JST day, 23:59:59), `YYYY-MM-DDTHH:MM` (JST), unix seconds
+ * (digits), or `+N[s|m|h|d]` from the chain's current time.
+ */
+export const moment = z
+  .string({ error: "a time is required" })
+  .trim()
+  .transform((s, ctx): Moment => {
+    const relative = /^\+([0-9]+)([smhd])$/.exec(s);
+    if (relative) return { kind: "in", seconds: Number(relative[1]) * RELATIVE_UNITS[relative[2]] };
+    if (/^[0-9]{9,11}$/.test(s)) return { kind: "at", unix: Number(s) };
+    const timed = /^([0-9]{4}-[0-9]{2}-[0-9]{2})(?:[T ]([0-9]{2}):([0-9]{2}))?$/.exec(s);
+    if (timed) {
+      try {
+        const midnight = jstMidnight(parseDate(timed[1]));
+        if (timed[2] === undefined) return { kind: "at", unix: midnight + 86_399 };
+        const [hours, minutes] = [Number(timed[2]), Number(timed[3])];
+        if (hours < 24 && minutes < 60) return { kind: "at", unix: midnight + hours * 3600 + minutes * 60 };
+      } catch {
+        // falls through to the issue below
+      }
+    }
+    ctx.addIssue({
+      code: "custom",
+      message: `${JSON.stringify(s)} is not a time (YYYY-MM-DD, YYYY-MM-DDTHH:MM JST, unix seconds, or +N[s|m|h|d])`,
+    });
+    return z.NEVER;
+  });
+
+/** PriceFeed.MAX_PRICE: ¥1,000 per ¥100 of face, 6 decimals. */
+export const MAX_PRICE = 1_000_000_000n;
+
+/**
+ * A price in yen per ¥100 of face with up to 6 decimals ("99.875"), as the feed stores it (99_875_000n);
+ * above zero and at most ¥1,000.
+ */
+export const pricePer100 = z
+  .string({ error: "a price per ¥100 is required" })
+  .trim()
+  .refine((s) => /^[0-9]+(\.[0-9]{1,6})?$/.test(s), {
+    error: (issue) => `${JSON.stringify(issue.input)} is not a price per ¥100 (digits, up to 6 decimals)`,
+  })
+  .transform((s) => {
+    const [whole, fraction = ""] = s.split(".");
+    return BigInt(whole) * 1_000_000n + BigInt(fraction.padEnd(6, "0"));
+  })
+  .refine((p) => p > 0n && p <= MAX_PRICE, { error: "must be above 0 and at most 1000 (yen per ¥100 of face)" });
+
+/** Formats a 6-decimal price per ¥100 ("99.875"). */
+export function formatPrice(price6: bigint): string {
+  const whole = price6 / 1_000_000n;
+  const fraction = (price6 % 1_000_000n).toString().padStart(6, "0").replace(/0+$/, "");
+  return fraction ? `${whole}.${fraction}` : `${whole}`;
+}
+
+/** A DvP trade id: 0x and 64 hex digits (the EIP-712 digest dvp:instruct prints). */
+export const tradeId = z
+  .string({ error: "a trade id is required" })
+  .trim()
+  .refine((t) => /^0x[0-9a-fA-F]{64}$/.test(t), {
+    error: (issue) => `${JSON.stringify(issue.input)} is not a trade id (0x + 64 hex)`,
+  });
