@@ -15,6 +15,7 @@ operation({
     registrar: { description: "account granted REGISTRAR_AGENT (registers investors); default: the sender" },
     kycSigner: { description: "management key of the KYC ClaimIssuer (signs investors' claims); default: the sender" },
     bank: { description: "agent of the JPYD cash token (mints deposits); default: the sender" },
+    clearingHouse: { description: "secured party recorded as `clearingHouse` (escrow tasks send from it by default)" },
     requiredTopics: { description: "claim topics every investor must carry, comma-separated (default 1 = KYC)" },
     issuerTopics: {
       description: `topics the KYC issuer is trusted for (default ${DEFAULT_ISSUER_TOPICS}: KYC, individual, QII, adult)`,
@@ -24,6 +25,7 @@ operation({
     registrar: s.address.optional(),
     kycSigner: s.address.optional(),
     bank: s.address.optional(),
+    clearingHouse: s.address.optional(),
     requiredTopics: s.list(s.amount).default([1n]),
     issuerTopics: s.list(s.amount).default(DEFAULT_ISSUER_TOPICS.split(",").map(BigInt)),
   }),
@@ -36,6 +38,7 @@ operation({
       registrar: args.registrar ?? ownerAddress,
       kycSigner: args.kycSigner ?? ownerAddress,
       bank: args.bank ?? ownerAddress,
+      ...(args.clearingHouse ? { clearingHouse: args.clearingHouse } : {}),
     };
     const { requiredTopics, issuerTopics } = args;
     for (const topic of requiredTopics) {

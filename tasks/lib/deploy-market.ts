@@ -33,6 +33,8 @@ export interface MarketAccounts {
   registrar: string;
   kycSigner: string;
   bank: string;
+  /** A secured party (e.g. JSCC) that escrow tasks send from by default; optional. */
+  clearingHouse?: string;
 }
 
 const MODULES = {
