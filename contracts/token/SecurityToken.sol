@@ -593,16 +593,63 @@ contract SecurityToken is
             uint256 supply = $.totalSupply + amount;
             if (supply > MAX_SUPPLY) revert TokenAmountOverflow(supply);
         }
+        if (to != address(0) && holderRules && recipient.walletFrozen) revert TokenWalletFrozen(to);
         uint8 hooks = $.complianceHooks;
+        if (hooks == 0) {
+            // No module listens: the plain ERC-3643 verification, and no context to build.
+            if (to != address(0) && checks & CHECK_VERIFIED != 0 && !$.identityRegistry.isVerified(to)) {
+                revert TokenRecipientNotVerified(to);
+            }
+            _move($, sender, recipient, from, to, amount);
+        } else {
+            _moveUnderCompliance($, sender, recipient, from, to, amount, checks, hooks);
+        }
+    }
+
+    /// @dev {_move} when a module listens. Verifying `to` (if asked) reads its identity and country in the
+    /// same registry call; with the balances and supply before the change they form the context the
+    /// compliance is asked and told with, in one call after the writes.
+    function _moveUnderCompliance(
+        TokenStorage storage $,
+        Account storage sender,
+        Account storage recipient,
+        address from,
+        address to,
+        uint256 amount,
+        uint256 checks,
+        uint8 hooks
+    ) private {
         TransferContext memory context;
         if (to != address(0)) {
-            if (holderRules && recipient.walletFrozen) revert TokenWalletFrozen(to);
-            _verifyRecipient($, context, to, checks & CHECK_VERIFIED != 0, hooks);
+            bool verify = checks & CHECK_VERIFIED != 0;
+            bool verified;
+            (context.toIdentity, context.toCountry, verified) = $.identityRegistry.investorOf(to, verify);
+            if (verify && !verified) revert TokenRecipientNotVerified(to);
         }
-        (bool callCompliance, bool check) = _complianceDuty(from, to, checks, hooks);
+        uint8 actionHook = from == address(0)
+            ? ModuleHooks.ACTION_MINT
+            : (to == address(0) ? ModuleHooks.ACTION_BURN : ModuleHooks.ACTION_TRANSFER);
+        // ACTION_MINT >> 2 is CHECK_MINT and ACTION_TRANSFER >> 2 is CHECK_TRANSFER; a burn is never checked.
+        bool check = checks & CHECK_COMPLIANCE != 0 && to != address(0) && hooks & (actionHook >> 2) != 0;
+        bool callCompliance = check || hooks & actionHook != 0;
         if (callCompliance) _fillBalances($, context, from, to);
+        _move($, sender, recipient, from, to, amount);
+        if (callCompliance) {
+            address module = $.compliance.checkAndRecordWithContext(from, to, amount, check, context);
+            if (module != address(0)) revert TokenTransferNotCompliant(from, to, amount, module);
+        }
+    }
 
-        // `amount` is at most the free balance, checked above.
+    /// @dev The writes of {_update}, once every check of the token has passed (`amount` is at most the
+    /// sender's free balance, and the supply stays within MAX_SUPPLY).
+    function _move(
+        TokenStorage storage $,
+        Account storage sender,
+        Account storage recipient,
+        address from,
+        address to,
+        uint256 amount
+    ) private {
         if (from != address(0)) {
             unchecked {
                 sender.balance -= uint80(amount);
@@ -610,49 +657,7 @@ contract SecurityToken is
         } else $.totalSupply += amount;
         if (to != address(0)) recipient.balance += uint80(amount);
         else $.totalSupply -= amount;
-
         emit Transfer(from, to, amount);
-
-        if (callCompliance) {
-            address module = $.compliance.checkAndRecordWithContext(from, to, amount, check, context);
-            if (module != address(0)) revert TokenTransferNotCompliant(from, to, amount, module);
-        }
-    }
-
-    /// @dev Whether the compliance must be called (a module checks or records this kind of move) and
-    /// whether it must check (the operation asks for it and a module checks it; never for a burn).
-    function _complianceDuty(
-        address from,
-        address to,
-        uint256 checks,
-        uint8 hooks
-    ) private pure returns (bool callCompliance, bool check) {
-        uint8 actionHook =
-            from == address(0)
-                ? ModuleHooks.ACTION_MINT
-                : (to == address(0) ? ModuleHooks.ACTION_BURN : ModuleHooks.ACTION_TRANSFER);
-        // ACTION_MINT >> 2 is CHECK_MINT and ACTION_TRANSFER >> 2 is CHECK_TRANSFER; a burn is never checked.
-        check = checks & CHECK_COMPLIANCE != 0 && to != address(0) && hooks & (actionHook >> 2) != 0;
-        callCompliance = check || hooks & actionHook != 0;
-    }
-
-    /// @dev Verifies `to` if asked. When a module listens, the same registry read yields its identity and
-    /// country for the context; otherwise the plain ERC-3643 `isVerified` suffices.
-    function _verifyRecipient(
-        TokenStorage storage $,
-        TransferContext memory context,
-        address to,
-        bool verify,
-        uint8 hooks
-    ) private view {
-        bool verified;
-        if (hooks == 0) {
-            if (!verify) return;
-            verified = $.identityRegistry.isVerified(to);
-        } else {
-            (context.toIdentity, context.toCountry, verified) = $.identityRegistry.investorOf(to, verify);
-        }
-        if (verify && !verified) revert TokenRecipientNotVerified(to);
     }
 
     /// @dev The registry, balances of `from` and `to` before the change (a zero party's balance is zero),
