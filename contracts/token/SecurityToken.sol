@@ -626,9 +626,10 @@ contract SecurityToken is
             (context.toIdentity, context.toCountry, verified) = $.identityRegistry.investorOf(to, verify);
             if (verify && !verified) revert TokenRecipientNotVerified(to);
         }
-        uint8 actionHook = from == address(0)
-            ? ModuleHooks.ACTION_MINT
-            : (to == address(0) ? ModuleHooks.ACTION_BURN : ModuleHooks.ACTION_TRANSFER);
+        uint8 actionHook =
+            from == address(0)
+                ? ModuleHooks.ACTION_MINT
+                : (to == address(0) ? ModuleHooks.ACTION_BURN : ModuleHooks.ACTION_TRANSFER);
         // ACTION_MINT >> 2 is CHECK_MINT and ACTION_TRANSFER >> 2 is CHECK_TRANSFER; a burn is never checked.
         bool check = checks & CHECK_COMPLIANCE != 0 && to != address(0) && hooks & (actionHook >> 2) != 0;
         bool callCompliance = check || hooks & actionHook != 0;
