@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {TransferContext} from "./modules/IComplianceModule.sol";
+
 /// @title IModularCompliance
 /// @notice ERC-3643 modular compliance: the transfer rules of one token, each rule a module.
 interface IModularCompliance {
@@ -81,11 +83,45 @@ interface IModularCompliance {
     /// @dev Requirements: caller is the bound token.
     function destroyed(address from, uint256 amount) external;
 
+    /// @notice What a kosai token calls once per balance change, after writing it (kosai extension): if
+    /// `check`, {checkTransferWithContext}; unless a module refuses, then {transferred}, {created} (`from`
+    /// zero) or {destroyed} (`to` zero), handing every interested module the context after the change
+    /// (derived from `before`: the balances and, for a mint or burn, the supply moved by `amount`).
+    /// @dev Requirements: caller is the bound token. A refusal records nothing; the token then reverts.
+    /// @param from the sender (zero: a mint).
+    /// @param to the recipient (zero: a burn).
+    /// @param amount the units moved.
+    /// @param check whether the modules must allow the change.
+    /// @param before the state before the change.
+    /// @return refusingModule the first module that refuses, or zero (then the change is recorded).
+    function checkAndRecordWithContext(
+        address from,
+        address to,
+        uint256 amount,
+        bool check,
+        TransferContext calldata before
+    ) external returns (address refusingModule);
+
     /// @notice Whether every module allows the transfer (`from` zero: a mint).
     function canTransfer(address from, address to, uint256 amount) external view returns (bool);
 
     /// @notice The first module that refuses the transfer, or zero if all allow it (kosai extension).
     function checkTransfer(address from, address to, uint256 amount) external view returns (address refusingModule);
+
+    /// @notice {checkTransfer} with the context the token already holds, handed to every module so none
+    /// looks it up again (kosai extension; what a kosai token calls). Same answer as {checkTransfer}
+    /// when `context` is what the token and its registry say.
+    /// @param from the sender (zero: a mint).
+    /// @param to the recipient.
+    /// @param amount the units moved.
+    /// @param context the state before the change.
+    /// @return refusingModule the first module that refuses, or zero.
+    function checkTransferWithContext(
+        address from,
+        address to,
+        uint256 amount,
+        TransferContext calldata context
+    ) external view returns (address refusingModule);
 
     /// @notice The union of the hook masks of all modules (kosai extension): the bound token skips
     /// calls no module listens to.

@@ -5,7 +5,7 @@ import {AccessControlDefaultAdminRulesUpgradeable} from "@openzeppelin/contracts
 import {Address} from "@openzeppelin/contracts/utils/Address.sol";
 import {Roles} from "../access/Roles.sol";
 import {IComplianceHooksListener, IModularCompliance} from "./IModularCompliance.sol";
-import {IComplianceModule, ModuleHooks} from "./modules/IComplianceModule.sol";
+import {IComplianceModule, ModuleHooks, TransferContext} from "./modules/IComplianceModule.sol";
 
 /// @title ModularCompliance
 /// @notice The transfer rules of one token series. Deployed behind a beacon proxy per series.
@@ -161,6 +161,38 @@ contract ModularCompliance is IModularCompliance, AccessControlDefaultAdminRules
     }
 
     /// @inheritdoc IModularCompliance
+    function checkAndRecordWithContext(
+        address from,
+        address to,
+        uint256 amount,
+        bool check,
+        TransferContext calldata before
+    ) external onlyToken returns (address refusingModule) {
+        if (check) {
+            refusingModule = _refusingModuleWithContext(from, to, amount, before);
+            if (refusingModule != address(0)) return refusingModule;
+        }
+        ComplianceStorage storage $ = _s();
+        uint256 count = $.moduleCount;
+        uint8 hook =
+            from == address(0)
+                ? ModuleHooks.ACTION_MINT
+                : (to == address(0) ? ModuleHooks.ACTION_BURN : ModuleHooks.ACTION_TRANSFER);
+        bytes memory callData;
+        for (uint256 i = 0; i < count; ++i) {
+            ModuleSlot memory slot = $.modules[i];
+            if (slot.hooks & hook == 0) continue;
+            if (callData.length == 0) {
+                callData = abi.encodeCall(
+                    IComplianceModule.moduleActionWithContext,
+                    (from, to, amount, _after(from, to, amount, before))
+                );
+            }
+            Address.functionCall(slot.module, callData);
+        }
+    }
+
+    /// @inheritdoc IModularCompliance
     function canTransfer(address from, address to, uint256 amount) external view returns (bool) {
         return _refusingModule(from, to, amount) == address(0);
     }
@@ -168,6 +200,16 @@ contract ModularCompliance is IModularCompliance, AccessControlDefaultAdminRules
     /// @inheritdoc IModularCompliance
     function checkTransfer(address from, address to, uint256 amount) external view returns (address) {
         return _refusingModule(from, to, amount);
+    }
+
+    /// @inheritdoc IModularCompliance
+    function checkTransferWithContext(
+        address from,
+        address to,
+        uint256 amount,
+        TransferContext calldata context
+    ) external view returns (address) {
+        return _refusingModuleWithContext(from, to, amount, context);
     }
 
     /// @inheritdoc IModularCompliance
@@ -195,6 +237,25 @@ contract ModularCompliance is IModularCompliance, AccessControlDefaultAdminRules
         return _indexOf(_s(), module) != type(uint256).max;
     }
 
+    function _refusingModuleWithContext(
+        address from,
+        address to,
+        uint256 amount,
+        TransferContext calldata context
+    ) private view returns (address) {
+        ComplianceStorage storage $ = _s();
+        uint256 count = $.moduleCount;
+        uint8 hook = from == address(0) ? ModuleHooks.CHECK_MINT : ModuleHooks.CHECK_TRANSFER;
+        for (uint256 i = 0; i < count; ++i) {
+            ModuleSlot memory slot = $.modules[i];
+            if (slot.hooks & hook == 0) continue;
+            if (!IComplianceModule(slot.module).moduleCheckWithContext(from, to, amount, address(this), context)) {
+                return slot.module;
+            }
+        }
+        return address(0);
+    }
+
     function _refusingModule(address from, address to, uint256 amount) private view returns (address) {
         ComplianceStorage storage $ = _s();
         uint256 count = $.moduleCount;
@@ -205,6 +266,22 @@ contract ModularCompliance is IModularCompliance, AccessControlDefaultAdminRules
             if (!IComplianceModule(slot.module).moduleCheck(from, to, amount, address(this))) return slot.module;
         }
         return address(0);
+    }
+
+    /// @dev The context after the change, from the context before it: balances move by `amount` (a move
+    /// to oneself leaves them alone), and for a mint or burn so does the supply.
+    function _after(
+        address from,
+        address to,
+        uint256 amount,
+        TransferContext calldata before
+    ) private pure returns (TransferContext memory next) {
+        next = before;
+        if (from == to) return next;
+        if (from == address(0)) next.totalSupply += amount;
+        else next.fromBalance -= amount;
+        if (to == address(0)) next.totalSupply -= amount;
+        else next.toBalance += amount;
     }
 
     function _notify(uint8 hook, bytes memory callData) private {

@@ -116,6 +116,18 @@ interface IIdentityRegistry {
     /// @notice Whether `userAddress` is registered and holds a valid trusted claim for every required topic.
     function isVerified(address userAddress) external view returns (bool);
 
+    /// @notice Identity and country of `userAddress` from one storage read and, if `verify`, whether it is
+    /// verified (kosai extension: what a token reads once per transfer and hands to its compliance).
+    /// @param userAddress the wallet.
+    /// @param verify whether to check the required claims ({isVerified}).
+    /// @return identity_ the identity (zero if not registered).
+    /// @return country the country (zero if not registered).
+    /// @return verified {isVerified}`(userAddress)` if `verify`, else false.
+    function investorOf(
+        address userAddress,
+        bool verify
+    ) external view returns (IOnchainIdentity identity_, uint16 country, bool verified);
+
     /// @notice Whether the identity of `userAddress` holds a valid claim for `topic` from an issuer
     /// trusted for it (kosai extension, used by eligibility modules).
     function hasValidClaim(address userAddress, uint256 topic) external view returns (bool);

@@ -192,18 +192,16 @@ contract IdentityRegistry is IIdentityRegistry, IRequirementsListener, AccessCon
 
     /// @inheritdoc IIdentityRegistry
     function isVerified(address userAddress) external view returns (bool) {
-        IOnchainIdentity identity_ = _identityStorage.storedIdentity(userAddress);
-        if (address(identity_) == address(0)) return false;
-        uint64 generation = _generation;
-        uint24 epoch = _cacheEpoch;
-        uint256 count = _requiredTopicCount;
-        if (count == 0) return true;
-        bool packed = _topicsPacked;
-        bytes memory cached = ClaimCacheBlob.read(_claimBlobs[identity_]);
-        for (uint256 i = 0; i < count; ++i) {
-            if (!_holdsValidClaim(identity_, _requiredTopicAt(i, packed), generation, epoch, cached)) return false;
-        }
-        return true;
+        return _isVerified(_identityStorage.storedIdentity(userAddress));
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function investorOf(
+        address userAddress,
+        bool verify
+    ) external view returns (IOnchainIdentity identity_, uint16 country, bool verified) {
+        (identity_, country) = _identityStorage.storedInvestor(userAddress);
+        if (verify) verified = _isVerified(identity_);
     }
 
     /// @inheritdoc IIdentityRegistry
@@ -257,6 +255,21 @@ contract IdentityRegistry is IIdentityRegistry, IRequirementsListener, AccessCon
     }
 
     // ------------------------------------------------------------------ internals
+
+    /// @dev Whether `identity_` (zero: not registered) holds a valid claim for every required topic.
+    function _isVerified(IOnchainIdentity identity_) private view returns (bool) {
+        if (address(identity_) == address(0)) return false;
+        uint64 generation = _generation;
+        uint24 epoch = _cacheEpoch;
+        uint256 count = _requiredTopicCount;
+        if (count == 0) return true;
+        bool packed = _topicsPacked;
+        bytes memory cached = ClaimCacheBlob.read(_claimBlobs[identity_]);
+        for (uint256 i = 0; i < count; ++i) {
+            if (!_holdsValidClaim(identity_, _requiredTopicAt(i, packed), generation, epoch, cached)) return false;
+        }
+        return true;
+    }
 
     function _register(address userAddress, IOnchainIdentity identity_, uint16 country) private {
         _requireIdentityContract(identity_);

@@ -6,7 +6,7 @@ import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.so
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {Roles} from "../access/Roles.sol";
 import {IComplianceHooksListener, IModularCompliance} from "../compliance/IModularCompliance.sol";
-import {ModuleHooks} from "../compliance/modules/IComplianceModule.sol";
+import {ModuleHooks, TransferContext} from "../compliance/modules/IComplianceModule.sol";
 import {IIdentityRegistry} from "../identity/IIdentityRegistry.sol";
 import {IERC3643} from "./IERC3643.sol";
 import {IPledgeAgent, ISecurityToken} from "./ISecurityToken.sol";
@@ -563,10 +563,14 @@ contract SecurityToken is
 
     // ================================================================== internals
 
-    /// @dev The one path for every balance change. `from` zero mints, `to` zero burns. Every check runs
-    /// before any write, so compliance modules see the state the operation starts from. Always: no frozen
+    /// @dev The one path for every balance change. `from` zero mints, `to` zero burns. Always: no frozen
     /// unit leaves `from`, the supply fits 128 bits, compliance records the change (if a module listens).
     /// On request: pause and wallet freezes, recipient verification, compliance approval.
+    /// The token's own checks run before any write. The compliance is then asked and told in one call,
+    /// after the writes, with the state the operation started from: the {TransferContext} (the recipient's
+    /// identity and country, from the same registry read that verifies it, and the balances and supply
+    /// before the change), so no module walks compliance → token → registry → storage, and modules judge
+    /// the starting state. A refusal reverts the whole operation.
     /// Deliberately one function (branchy by nature): one place to audit every balance change.
     // solhint-disable-next-line code-complexity
     function _update(address from, address to, uint256 amount, uint256 checks) private {
@@ -581,43 +585,94 @@ contract SecurityToken is
 
         Account storage sender = $.accounts[from];
         Account storage recipient = $.accounts[to];
-        uint256 senderBalance = 0;
         if (from != address(0)) {
-            senderBalance = sender.balance;
             if (holderRules && sender.walletFrozen) revert TokenWalletFrozen(from);
-            uint256 free = senderBalance - sender.frozen - sender.pledged;
+            uint256 free = sender.balance - sender.frozen - sender.pledged;
             if (amount > free) revert TokenInsufficientFreeBalance(from, free, amount);
         } else {
             uint256 supply = $.totalSupply + amount;
             if (supply > MAX_SUPPLY) revert TokenAmountOverflow(supply);
         }
-        if (to != address(0)) {
-            if (holderRules && recipient.walletFrozen) revert TokenWalletFrozen(to);
-            if (checks & CHECK_VERIFIED != 0 && !$.identityRegistry.isVerified(to)) {
+        if (to != address(0) && holderRules && recipient.walletFrozen) revert TokenWalletFrozen(to);
+        uint8 hooks = $.complianceHooks;
+        if (hooks == 0) {
+            // No module listens: the plain ERC-3643 verification, and no context to build.
+            if (to != address(0) && checks & CHECK_VERIFIED != 0 && !$.identityRegistry.isVerified(to)) {
                 revert TokenRecipientNotVerified(to);
             }
-            uint8 checkHook = from == address(0) ? ModuleHooks.CHECK_MINT : ModuleHooks.CHECK_TRANSFER;
-            if (checks & CHECK_COMPLIANCE != 0 && $.complianceHooks & checkHook != 0) {
-                address module = $.compliance.checkTransfer(from, to, amount);
-                if (module != address(0)) revert TokenTransferNotCompliant(from, to, amount, module);
-            }
+            _move($, sender, recipient, from, to, amount);
+        } else {
+            _moveUnderCompliance($, sender, recipient, from, to, amount, checks, hooks);
         }
+    }
 
-        if (from != address(0)) sender.balance = uint80(senderBalance - amount);
-        else $.totalSupply += amount;
+    /// @dev {_move} when a module listens. Verifying `to` (if asked) reads its identity and country in the
+    /// same registry call; with the balances and supply before the change they form the context the
+    /// compliance is asked and told with, in one call after the writes.
+    function _moveUnderCompliance(
+        TokenStorage storage $,
+        Account storage sender,
+        Account storage recipient,
+        address from,
+        address to,
+        uint256 amount,
+        uint256 checks,
+        uint8 hooks
+    ) private {
+        TransferContext memory context;
+        if (to != address(0)) {
+            bool verify = checks & CHECK_VERIFIED != 0;
+            bool verified;
+            (context.toIdentity, context.toCountry, verified) = $.identityRegistry.investorOf(to, verify);
+            if (verify && !verified) revert TokenRecipientNotVerified(to);
+        }
+        uint8 actionHook =
+            from == address(0)
+                ? ModuleHooks.ACTION_MINT
+                : (to == address(0) ? ModuleHooks.ACTION_BURN : ModuleHooks.ACTION_TRANSFER);
+        // ACTION_MINT >> 2 is CHECK_MINT and ACTION_TRANSFER >> 2 is CHECK_TRANSFER; a burn is never checked.
+        bool check = checks & CHECK_COMPLIANCE != 0 && to != address(0) && hooks & (actionHook >> 2) != 0;
+        bool callCompliance = check || hooks & actionHook != 0;
+        if (callCompliance) _fillBalances($, context, from, to);
+        _move($, sender, recipient, from, to, amount);
+        if (callCompliance) {
+            address module = $.compliance.checkAndRecordWithContext(from, to, amount, check, context);
+            if (module != address(0)) revert TokenTransferNotCompliant(from, to, amount, module);
+        }
+    }
+
+    /// @dev The writes of {_update}, once every check of the token has passed (`amount` is at most the
+    /// sender's free balance, and the supply stays within MAX_SUPPLY).
+    function _move(
+        TokenStorage storage $,
+        Account storage sender,
+        Account storage recipient,
+        address from,
+        address to,
+        uint256 amount
+    ) private {
+        if (from != address(0)) {
+            unchecked {
+                sender.balance -= uint80(amount);
+            }
+        } else $.totalSupply += amount;
         if (to != address(0)) recipient.balance += uint80(amount);
         else $.totalSupply -= amount;
-
         emit Transfer(from, to, amount);
+    }
 
-        uint8 hooks = $.complianceHooks;
-        if (from == address(0)) {
-            if (hooks & ModuleHooks.ACTION_MINT != 0) $.compliance.created(to, amount);
-        } else if (to == address(0)) {
-            if (hooks & ModuleHooks.ACTION_BURN != 0) $.compliance.destroyed(from, amount);
-        } else if (hooks & ModuleHooks.ACTION_TRANSFER != 0) {
-            $.compliance.transferred(from, to, amount);
-        }
+    /// @dev The registry, balances of `from` and `to` before the change (a zero party's balance is zero),
+    /// and for a mint or burn the supply (a transfer leaves it alone, and reading it would cost a cold SLOAD).
+    function _fillBalances(
+        TokenStorage storage $,
+        TransferContext memory context,
+        address from,
+        address to
+    ) private view {
+        context.registry = $.identityRegistry;
+        if (from != address(0)) context.fromBalance = $.accounts[from].balance;
+        if (to != address(0)) context.toBalance = $.accounts[to].balance;
+        if (from == address(0) || to == address(0)) context.totalSupply = $.totalSupply;
     }
 
     modifier onlyPledgeAgent() {

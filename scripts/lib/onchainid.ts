@@ -4,7 +4,7 @@ import { AbiCoder, ContractFactory, getBytes, keccak256, type BytesLike, type Si
 import { contracts as onchainIdArtifacts } from "@onchain-id/solidity";
 import { ethers } from "hardhat";
 import { ECDSA_SCHEME } from "./constants";
-import type { ClaimIssuer, Identity } from "../../typechain-types";
+import type { ClaimIssuer, Identity, IdentityCloneFactory } from "../../typechain-types";
 
 /**
  * ONCHAINID helpers: the contracts are ONCHAINID's own (compiled from @onchain-id/solidity unchanged);
@@ -51,6 +51,36 @@ export async function deployIdentity(owner: Signer, authority?: string, deployer
   const proxy = await proxyFactory.deploy(authority, ownerAddress);
   await proxy.waitForDeployment();
   return (await ethers.getContractAt("Identity", await proxy.getAddress())) as unknown as Identity;
+}
+
+/**
+ * Deploys an IdentityCloneFactory over the Identity implementation that `authority` points to (deployed
+ * in library mode by {deployIdentityAuthority}, so it can be neither initialized nor used directly).
+ */
+export async function deployIdentityCloneFactory(deployer: Signer, authority: string): Promise<IdentityCloneFactory> {
+  const artifact = onchainIdArtifacts.ImplementationAuthority;
+  const implementation = (await new ethers.Contract(authority, artifact.abi, deployer).getImplementation()) as string;
+  const factory = await (await ethers.getContractFactory("IdentityCloneFactory", deployer)).deploy(implementation);
+  await factory.waitForDeployment();
+  return factory as unknown as IdentityCloneFactory;
+}
+
+/**
+ * Creates an investor's ONCHAINID with `owner` as its management key as a minimal clone (created and
+ * initialized in one transaction by the factory); `sender` pays for it.
+ */
+export async function createIdentityClone(
+  factory: IdentityCloneFactory,
+  owner: Signer,
+  sender: Signer = owner,
+): Promise<Identity> {
+  const ownerAddress = await owner.getAddress();
+  const receipt = await (await factory.connect(sender).createIdentity(ownerAddress)).wait();
+  const created = receipt!.logs
+    .map((log) => factory.interface.parseLog(log))
+    .find((parsed) => parsed !== null && parsed.name === "IdentityCreated");
+  if (!created) throw new Error("no IdentityCreated event");
+  return (await ethers.getContractAt("Identity", created.args.identity as string)) as unknown as Identity;
 }
 
 /** The message a claim issuer signs: keccak256(abi.encode(identity, topic, data)), EIP-191 prefixed. */

@@ -1,7 +1,13 @@
 import { type Signer, type ContractTransactionReceipt } from "ethers";
 import { ethers } from "hardhat";
 import { COUNTRY, ROLES, TOKEN_AGENT_ROLES, TOPICS } from "./constants";
-import { deployClaimIssuer, deployIdentity, deployIdentityAuthority, issueClaim } from "./onchainid";
+import {
+  deployClaimIssuer,
+  deployIdentity,
+  deployIdentityAuthority,
+  deployIdentityCloneFactory,
+  issueClaim,
+} from "./onchainid";
 import type {
   ClaimEligibilityModule,
   ClaimIssuer,
@@ -10,6 +16,7 @@ import type {
   CountryBlockModule,
   DenominationModule,
   IdentityMinimumHoldingModule,
+  IdentityCloneFactory,
   IdentityRegistry,
   IdentityRegistryStorage,
   Identity,
@@ -29,6 +36,8 @@ import type { ISeriesFactory } from "../../typechain-types/contracts/factory/Ser
 export interface Suite {
   /** ONCHAINID ImplementationAuthority that investors' IdentityProxy contracts follow. */
   identityAuthority: string;
+  /** Creates investors' ONCHAINIDs as minimal clones of the authority's Identity implementation. */
+  identityFactory: IdentityCloneFactory;
   identityStorage: IdentityRegistryStorage;
   topicsRegistry: ClaimTopicsRegistry;
   issuersRegistry: TrustedIssuersRegistry;
@@ -115,7 +124,8 @@ export async function deploySuite(owner: Signer, registrar: Signer = owner): Pro
     minimumHolding: await deploy<IdentityMinimumHoldingModule>("IdentityMinimumHoldingModule", owner),
   };
   const identityAuthority = await deployIdentityAuthority(owner);
-  return { identityAuthority, identityStorage, topicsRegistry, issuersRegistry, identityRegistry, factory, modules };
+  const identityFactory = await deployIdentityCloneFactory(owner, identityAuthority);
+  return { identityAuthority, identityFactory, identityStorage, topicsRegistry, issuersRegistry, identityRegistry, factory, modules };
 }
 
 /** A module to install on a new series, with its configuration calls (already ABI-encoded). */

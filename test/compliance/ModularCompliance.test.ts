@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { impersonateAccount, loadFixture, setBalance } from "@nomicfoundation/hardhat-network-helpers";
 import { COUNTRY, ROLES } from "../../scripts/lib/constants";
 import type { ISeriesFactory } from "../../typechain-types/contracts/factory/SeriesFactory";
 import type { ModularCompliance } from "../../typechain-types";
@@ -18,6 +18,7 @@ import {
   withTwentyFiveLockUpModulesFixture,
   withUnboundComplianceFixture,
 } from "../helpers/compliance-fixtures";
+import { transferContextOf } from "../helpers/transfer-context";
 
 const ZERO = ethers.ZeroAddress;
 const FAR_FUTURE = 4_102_444_800n; // 2100-01-01T00:00:00Z
@@ -684,6 +685,106 @@ describe("ModularCompliance", function () {
         await expect(token.connect(accounts.agent).burn(accounts.alice.address, JGB_UNIT))
           .to.be.revertedWithCustomError(compliance, "ComplianceCallerNotToken")
           .withArgs(tokenAddress);
+      });
+    });
+  });
+
+  describe("ERC-3643 hooks called by a token that hands over no context", function () {
+    it("record through the modules' own look-ups (transferred, created, destroyed)", async function () {
+      const { compliance, token, suite, accounts, identities } = await loadFixture(complianceBaseFixture);
+      const { maxBalance } = suite.modules;
+      const complianceAddress = await compliance.getAddress();
+      await compliance.connect(accounts.owner).addModule(maxBalance);
+      await configureModule(compliance, accounts.owner, maxBalance, "setMaxBalance", [RESIDENT_CAP_PER_PERSON]);
+      const tokenAddress = await token.getAddress();
+      await impersonateAccount(tokenAddress);
+      await setBalance(tokenAddress, 10n ** 18n);
+      const asToken = compliance.connect(await ethers.getSigner(tokenAddress));
+      await asToken.created(accounts.alice.address, 3n * JGB_UNIT);
+      await asToken.transferred(accounts.alice.address, accounts.bob.address, JGB_UNIT);
+      await asToken.destroyed(accounts.bob.address, JGB_UNIT / 2n);
+      expect(await maxBalance.investorBalance(complianceAddress, identities.alice)).to.equal(2n * JGB_UNIT);
+      expect(await maxBalance.investorBalance(complianceAddress, identities.bob)).to.equal(JGB_UNIT / 2n);
+    });
+  });
+
+  describe(".checkAndRecordWithContext()", function () {
+    describe("when the caller is not the bound token", function () {
+      it("reverts with ComplianceCallerNotToken", async function () {
+        const { compliance, token, accounts } = await loadFixture(complianceBaseFixture);
+        const context = await transferContextOf(token, accounts.alice.address, accounts.bob.address);
+        await expect(
+          compliance
+            .connect(accounts.owner)
+            .checkAndRecordWithContext(accounts.alice.address, accounts.bob.address, 1n, true, context),
+        )
+          .to.be.revertedWithCustomError(compliance, "ComplianceCallerNotToken")
+          .withArgs(accounts.owner.address);
+      });
+    });
+
+    describe("when a module refuses", function () {
+      it("returns that module and records nothing", async function () {
+        const { compliance, token, suite, accounts, identities } = await loadFixture(complianceBaseFixture);
+        const { maxBalance } = suite.modules;
+        const complianceAddress = await compliance.getAddress();
+        await compliance.connect(accounts.owner).addModule(maxBalance);
+        await configureModule(compliance, accounts.owner, maxBalance, "setMaxBalance", [JGB_UNIT]);
+        const tokenAddress = await token.getAddress();
+        await impersonateAccount(tokenAddress);
+        await setBalance(tokenAddress, 10n ** 18n);
+        const asToken = compliance.connect(await ethers.getSigner(tokenAddress));
+        const alice = accounts.alice.address;
+        const context = await transferContextOf(token, ZERO, alice);
+        expect(await asToken.checkAndRecordWithContext.staticCall(ZERO, alice, 2n * JGB_UNIT, true, context)).to.equal(
+          await maxBalance.getAddress(),
+        );
+        await asToken.checkAndRecordWithContext(ZERO, alice, 2n * JGB_UNIT, true, context);
+        expect(await maxBalance.investorBalance(complianceAddress, identities.alice)).to.equal(0n);
+        // unchecked (a forced move), the same change is recorded
+        expect(await asToken.checkAndRecordWithContext.staticCall(ZERO, alice, 2n * JGB_UNIT, false, context)).to.equal(
+          ZERO,
+        );
+        await asToken.checkAndRecordWithContext(ZERO, alice, 2n * JGB_UNIT, false, context);
+        expect(await maxBalance.investorBalance(complianceAddress, identities.alice)).to.equal(2n * JGB_UNIT);
+      });
+    });
+  });
+
+  describe(".checkTransferWithContext()", function () {
+    describe("when given the context the token would hand over", function () {
+      it("answers like checkTransfer for mints and transfers", async function () {
+        const { configured, accounts } = await loadFixture(withConfiguredSeriesFixture);
+        const { token, compliance } = configured;
+        const { alice, bob, charlie, dave } = accounts;
+        const cases: [string, string, bigint][] = [
+          [ZERO, alice.address, JGB_UNIT],
+          [ZERO, charlie.address, JGB_UNIT],
+          [ZERO, dave.address, JGB_UNIT],
+          [alice.address, bob.address, JGB_UNIT],
+          [alice.address, charlie.address, 1n],
+        ];
+        for (const [from, to, amount] of cases) {
+          const context = await transferContextOf(token, from, to);
+          expect(await compliance.checkTransferWithContext(from, to, amount, context), `${from} -> ${to}`).to.equal(
+            await compliance.checkTransfer(from, to, amount),
+          );
+        }
+      });
+    });
+
+    describe("when the context differs from what the registry says", function () {
+      it("follows the context", async function () {
+        const { configured, accounts, suite } = await loadFixture(withConfiguredSeriesFixture);
+        const { token, compliance } = configured;
+        const charlie = accounts.charlie.address; // in the US: the configured allow-list has Japan only
+        const context = await transferContextOf(token, ZERO, charlie);
+        expect(await compliance.checkTransferWithContext(ZERO, charlie, 1n, context)).to.equal(
+          await suite.modules.countryAllow.getAddress(),
+        );
+        expect(await compliance.checkTransferWithContext(ZERO, charlie, 1n, { ...context, toCountry: COUNTRY.JP })).to.equal(
+          ZERO,
+        );
       });
     });
   });

@@ -506,6 +506,66 @@ describe("IdentityRegistry", () => {
     });
   });
 
+  describe(".investorOf()", () => {
+    describe("when the wallet is registered and verified", () => {
+      it("returns its identity and country, and verified only when asked to verify", async () => {
+        const { suite, accounts, investors } = await loadFixture(deploySuiteFixture);
+        const identity = await investors.charlie.identity.getAddress();
+        const [checkedIdentity, checkedCountry, verified] = await suite.identityRegistry.investorOf(
+          accounts.charlie.address,
+          true,
+        );
+        expect([checkedIdentity, checkedCountry, verified]).to.deep.equal([identity, BigInt(COUNTRY.US), true]);
+        const [plainIdentity, plainCountry, plainVerified] = await suite.identityRegistry.investorOf(
+          accounts.charlie.address,
+          false,
+        );
+        expect([plainIdentity, plainCountry, plainVerified]).to.deep.equal([identity, BigInt(COUNTRY.US), false]);
+      });
+    });
+
+    describe("when the wallet is not registered", () => {
+      it("returns zeros and not verified", async () => {
+        const { suite, accounts } = await loadFixture(deploySuiteFixture);
+        const [identity, country, verified] = await suite.identityRegistry.investorOf(accounts.dave.address, true);
+        expect([identity, country, verified]).to.deep.equal([ethers.ZeroAddress, 0n, false]);
+      });
+    });
+
+    describe("when the trusted issuer revokes the claim", () => {
+      it("still returns identity and country, and verified false like isVerified", async () => {
+        const { suite, accounts, kyc, investors } = await loadFixture(deploySuiteFixture);
+        await kyc.issuer.connect(kyc.key).revokeClaimBySignature(await kycSignatureOf(investors.bob.identity, kyc));
+        const [identity, country, verified] = await suite.identityRegistry.investorOf(accounts.bob.address, true);
+        expect([identity, country, verified]).to.deep.equal([
+          await investors.bob.identity.getAddress(),
+          BigInt(COUNTRY.JP),
+          false,
+        ]);
+        expect(await suite.identityRegistry.isVerified(accounts.bob.address)).to.equal(false);
+      });
+
+      it("makes the next transfer on a series with a module revert with TokenRecipientNotVerified(wallet)", async () => {
+        const { suite, token, compliance, accounts, kyc, investors } = await loadFixture(deploySuiteFixture);
+        const { owner, agent, alice, bob } = accounts;
+        // a listening module makes the token read the recipient through investorOf, not isVerified
+        await compliance.connect(owner).addModule(suite.modules.countryAllow);
+        await compliance
+          .connect(owner)
+          .callModuleFunction(
+            suite.modules.countryAllow.interface.encodeFunctionData("listCountries", [[COUNTRY.JP]]),
+            suite.modules.countryAllow,
+          );
+        await token.connect(agent).mint(alice.address, 100n);
+        await token.connect(alice).transfer(bob.address, 10n);
+        await kyc.issuer.connect(kyc.key).revokeClaimBySignature(await kycSignatureOf(investors.bob.identity, kyc));
+        await expect(token.connect(alice).transfer(bob.address, 10n))
+          .to.be.revertedWithCustomError(token, "TokenRecipientNotVerified")
+          .withArgs(bob.address);
+      });
+    });
+  });
+
   describe(".isVerified()", () => {
     describe("in the base scenario", () => {
       it("is true for onboarded investors and false for wallets that are not registered", async () => {

@@ -2,7 +2,7 @@
 pragma solidity 0.8.30;
 
 import {AbstractModule} from "./AbstractModule.sol";
-import {IComplianceModule, ModuleHooks} from "./IComplianceModule.sol";
+import {IComplianceModule, ModuleHooks, TransferContext} from "./IComplianceModule.sol";
 
 /// @title ClaimEligibilityModule
 /// @notice Investor eligibility by claim: recipients must hold a valid claim, from an issuer the identity
@@ -60,18 +60,6 @@ contract ClaimEligibilityModule is AbstractModule {
     }
 
     /// @inheritdoc IComplianceModule
-    function moduleCheck(address, address to, uint256, address compliance) external view returns (bool) {
-        uint256[] storage topics = _topics[compliance];
-        uint256 count = topics.length;
-        if (count == 0) return true;
-        IIdentityRegistryView registry = IIdentityRegistryView(address(_registry(compliance)));
-        for (uint256 i = 0; i < count; ++i) {
-            if (!registry.hasValidClaim(to, topics[i])) return false;
-        }
-        return true;
-    }
-
-    /// @inheritdoc IComplianceModule
     function hooks() external pure returns (uint8) {
         return ModuleHooks.CHECK_TRANSFER | ModuleHooks.CHECK_MINT;
     }
@@ -80,8 +68,24 @@ contract ClaimEligibilityModule is AbstractModule {
     function name() external pure returns (string memory) {
         return "ClaimEligibilityModule";
     }
-}
 
-interface IIdentityRegistryView {
-    function hasValidClaim(address userAddress, uint256 topic) external view returns (bool);
+    /// @dev The recipient holds a valid claim for every listed topic, asked of the context's registry.
+    function _check(
+        address,
+        address to,
+        uint256,
+        address compliance,
+        TransferContext memory context
+    ) internal view override returns (bool) {
+        uint256[] storage topics = _topics[compliance];
+        uint256 count = topics.length;
+        for (uint256 i = 0; i < count; ++i) {
+            if (!context.registry.hasValidClaim(to, topics[i])) return false;
+        }
+        return true;
+    }
+
+    function _contextNeeds() internal pure override returns (uint8) {
+        return CONTEXT_INVESTOR;
+    }
 }

@@ -2,18 +2,23 @@
 pragma solidity 0.8.30;
 
 import {CountryListModule} from "./CountryListModule.sol";
-import {IComplianceModule} from "./IComplianceModule.sol";
+import {IComplianceModule, TransferContext} from "./IComplianceModule.sol";
 
 /// @title CountryAllowModule
 /// @notice Only recipients whose registered country is on the list may receive units.
 contract CountryAllowModule is CountryListModule {
     /// @inheritdoc IComplianceModule
-    function moduleCheck(address, address to, uint256, address compliance) external view returns (bool) {
-        return _recipientListed(to, compliance);
-    }
-
-    /// @inheritdoc IComplianceModule
     function name() external pure returns (string memory) {
         return "CountryAllowModule";
+    }
+
+    function _check(
+        address,
+        address,
+        uint256,
+        address compliance,
+        TransferContext memory context
+    ) internal view override returns (bool) {
+        return _recipientListed(compliance, context);
     }
 }

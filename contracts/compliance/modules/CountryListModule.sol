@@ -2,7 +2,7 @@
 pragma solidity 0.8.30;
 
 import {AbstractModule} from "./AbstractModule.sol";
-import {IComplianceModule, ModuleHooks} from "./IComplianceModule.sol";
+import {IComplianceModule, ModuleHooks, TransferContext} from "./IComplianceModule.sol";
 
 /// @title CountryListModule
 /// @notice A list of countries (ISO 3166-1 numeric) per compliance, checked against the recipient's
@@ -52,8 +52,12 @@ abstract contract CountryListModule is AbstractModule {
         return ModuleHooks.CHECK_TRANSFER | ModuleHooks.CHECK_MINT;
     }
 
-    /// @dev Whether the recipient's country is on the list.
-    function _recipientListed(address to, address compliance) internal view returns (bool) {
-        return _listed[compliance][_registry(compliance).investorCountry(to)];
+    /// @dev Whether the recipient's country (from the context) is on the list.
+    function _recipientListed(address compliance, TransferContext memory context) internal view returns (bool) {
+        return _listed[compliance][context.toCountry];
+    }
+
+    function _contextNeeds() internal pure override returns (uint8) {
+        return CONTEXT_INVESTOR;
     }
 }

@@ -2,7 +2,7 @@
 pragma solidity 0.8.30;
 
 import {AbstractModule} from "./AbstractModule.sol";
-import {IComplianceModule, ModuleHooks} from "./IComplianceModule.sol";
+import {IComplianceModule, ModuleHooks, TransferContext} from "./IComplianceModule.sol";
 
 /// @title DenominationModule
 /// @notice Bonds trade in whole face units: every amount moved, and every holding that results, is a
@@ -37,19 +37,6 @@ contract DenominationModule is AbstractModule {
     }
 
     /// @inheritdoc IComplianceModule
-    function moduleCheck(address from, address to, uint256 value, address compliance) external view returns (bool) {
-        Denomination memory d = _denomination[compliance];
-        if (d.unit == 0) return true;
-        if (value % d.unit != 0) return false;
-        if (from != address(0)) {
-            uint256 remaining = _token(compliance).balanceOf(from) - value;
-            if (!_acceptable(remaining, d)) return false;
-        }
-        if (from == to) return true;
-        return _acceptable(_token(compliance).balanceOf(to) + value, d);
-    }
-
-    /// @inheritdoc IComplianceModule
     function hooks() external pure returns (uint8) {
         return ModuleHooks.CHECK_TRANSFER | ModuleHooks.CHECK_MINT;
     }
@@ -57,6 +44,29 @@ contract DenominationModule is AbstractModule {
     /// @inheritdoc IComplianceModule
     function name() external pure returns (string memory) {
         return "DenominationModule";
+    }
+
+    /// @dev Balances come from the context (the token's, before the change).
+    function _check(
+        address from,
+        address to,
+        uint256 value,
+        address compliance,
+        TransferContext memory context
+    ) internal view override returns (bool) {
+        Denomination memory d = _denomination[compliance];
+        if (d.unit == 0) return true;
+        if (value % d.unit != 0) return false;
+        if (from != address(0)) {
+            uint256 remaining = context.fromBalance - value;
+            if (!_acceptable(remaining, d)) return false;
+        }
+        if (from == to) return true;
+        return _acceptable(context.toBalance + value, d);
+    }
+
+    function _contextNeeds() internal pure override returns (uint8) {
+        return CONTEXT_BALANCES;
     }
 
     function _acceptable(uint256 holding, Denomination memory d) private pure returns (bool) {

@@ -1,6 +1,30 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IOnchainIdentity} from "../../interfaces/onchainid/IOnchainIdentity.sol";
+import {IIdentityRegistry} from "../../identity/IIdentityRegistry.sol";
+
+/// @notice What a kosai token already knows about a balance change when it asks or tells its compliance
+/// (kosai extension): the answers a module would otherwise fetch through compliance → token → identity
+/// registry → storage, as those would answer at the moment of the call (before the change for a check,
+/// after it for an action). The sender's identity is not included: the token does not resolve it, and
+/// the modules that may need it (identity ledgers, for a sender they have not pinned) ask `registry`.
+/// @param registry the token's identity registry.
+/// @param toIdentity `registry.identity(to)` (zero: `to` not registered, or a burn).
+/// @param toCountry `registry.investorCountry(to)` (zero: not registered, or a burn).
+/// @param fromBalance `token.balanceOf(from)` (zero for a mint).
+/// @param toBalance `token.balanceOf(to)` (zero for a burn).
+/// @param totalSupply `token.totalSupply()` for a mint or a burn; zero for a transfer between two
+/// wallets, which leaves the supply unchanged (so the token need not read it).
+struct TransferContext {
+    IIdentityRegistry registry;
+    IOnchainIdentity toIdentity;
+    uint16 toCountry;
+    uint256 fromBalance;
+    uint256 toBalance;
+    uint256 totalSupply;
+}
+
 /// @title IComplianceModule
 /// @notice One compliance rule. A module is shared by many compliance contracts and keeps its state per
 /// compliance; only a bound compliance can change that state (configuration comes through
@@ -34,7 +58,39 @@ interface IComplianceModule {
     function moduleBurnAction(address from, uint256 value) external;
 
     /// @notice Whether the module allows moving `value` from `from` to `to` (`from` zero: a mint).
+    /// @dev Resolves the {TransferContext} itself through the token bound to `compliance`.
     function moduleCheck(address from, address to, uint256 value, address compliance) external view returns (bool);
+
+    /// @notice {moduleCheck} with the context the token already holds (kosai extension): the same answer
+    /// as {moduleCheck} whenever `context` is what the token and its registry say, without looking it up.
+    /// @param from the sender (zero: a mint).
+    /// @param to the recipient.
+    /// @param value the units moved.
+    /// @param compliance the compliance whose rule applies.
+    /// @param context the state before the change.
+    /// @return whether the module allows it.
+    function moduleCheckWithContext(
+        address from,
+        address to,
+        uint256 value,
+        address compliance,
+        TransferContext calldata context
+    ) external view returns (bool);
+
+    /// @notice Records a transfer (`from` and `to` nonzero), a mint (`from` zero) or a burn (`to` zero)
+    /// with the context the token already holds (kosai extension): the same effect as
+    /// {moduleTransferAction}, {moduleMintAction} or {moduleBurnAction}.
+    /// @dev Requirements: caller is a bound compliance.
+    /// @param from the sender (zero: a mint).
+    /// @param to the recipient (zero: a burn).
+    /// @param value the units moved.
+    /// @param context the state after the change.
+    function moduleActionWithContext(
+        address from,
+        address to,
+        uint256 value,
+        TransferContext calldata context
+    ) external;
 
     /// @notice Whether `compliance` may bind now.
     function canComplianceBind(address compliance) external view returns (bool);

@@ -4,7 +4,7 @@ pragma solidity 0.8.30;
 import {IOnchainIdentity} from "../../interfaces/onchainid/IOnchainIdentity.sol";
 import {IERC3643} from "../../token/IERC3643.sol";
 import {AbstractModule} from "./AbstractModule.sol";
-import {ModuleHooks} from "./IComplianceModule.sol";
+import {ModuleHooks, TransferContext} from "./IComplianceModule.sol";
 
 /// @title IdentityBalanceModule
 /// @notice Keeps, per compliance, the units held by each investor identity across all its wallets, for
@@ -13,14 +13,15 @@ import {ModuleHooks} from "./IComplianceModule.sol";
 /// the wallet itself if it had none) until it holds nothing again, so removing a wallet from the registry
 /// or moving it to another identity never splits one holding across two keys. Each binding starts a new
 /// ledger: a module removed and added again does not inherit stale counts. It binds only to a token with
-/// no supply, since it counts from zero.
+/// no supply, since it counts from zero. The recipient's identity comes from the {TransferContext}; the
+/// sender's is asked of the context's registry, and only for a wallet not pinned yet (every wallet holding
+/// units since the binding is pinned, so a sender almost never costs a look-up).
 abstract contract IdentityBalanceModule is AbstractModule {
     struct Ledger {
         mapping(address investor => uint256 units) balanceOf;
         mapping(address wallet => address investor) creditedAs;
     }
 
-    mapping(address compliance => uint256 generation) private _ledgerGeneration;
     mapping(bytes32 ledgerKey => Ledger ledger) private _ledgers;
 
     /// @notice Units held by `investor` (an ONCHAINID, or a wallet without one) under `compliance`.
@@ -46,54 +47,68 @@ abstract contract IdentityBalanceModule is AbstractModule {
         return false;
     }
 
-    /// @inheritdoc AbstractModule
-    function moduleTransferAction(address from, address to, uint256 value) external override onlyBoundCompliance {
-        Ledger storage ledger = _ledger(msg.sender);
-        address fromInvestor = _investorKey(ledger, msg.sender, from);
-        address toInvestor = _investorKey(ledger, msg.sender, to);
-        if (fromInvestor != toInvestor) {
-            _debit(msg.sender, ledger, fromInvestor, value);
-            _credit(msg.sender, ledger, toInvestor, value);
-        }
-        IERC3643 token = _token(msg.sender);
-        _settleWallet(ledger, token, from, fromInvestor);
-        _settleWallet(ledger, token, to, toInvestor);
-    }
-
-    /// @inheritdoc AbstractModule
-    function moduleMintAction(address to, uint256 value) external override onlyBoundCompliance {
-        Ledger storage ledger = _ledger(msg.sender);
-        address investor = _investorKey(ledger, msg.sender, to);
-        _credit(msg.sender, ledger, investor, value);
-        _settleWallet(ledger, _token(msg.sender), to, investor);
-    }
-
-    /// @inheritdoc AbstractModule
-    function moduleBurnAction(address from, uint256 value) external override onlyBoundCompliance {
-        Ledger storage ledger = _ledger(msg.sender);
-        address investor = _investorKey(ledger, msg.sender, from);
-        _debit(msg.sender, ledger, investor, value);
-        _settleWallet(ledger, _token(msg.sender), from, investor);
-    }
-
     /// @dev Hooks every identity-ledger module needs; subclasses add their checks.
     function _ledgerHooks() internal pure returns (uint8) {
         return ModuleHooks.ACTION_TRANSFER | ModuleHooks.ACTION_MINT | ModuleHooks.ACTION_BURN;
     }
 
-    /// @dev The investor key `wallet`'s units count under: the key it was credited as, else its identity
-    /// now (or the wallet itself without one).
-    function _investorOf(address compliance, address wallet) internal view returns (address) {
-        return _investorKey(_ledger(compliance), compliance, wallet);
+    /// @dev Moves `value` between the investor keys, then pins or releases each wallet by its balance
+    /// after the change (from the context).
+    function _action(
+        address from,
+        address to,
+        uint256 value,
+        address compliance,
+        TransferContext memory context
+    ) internal override {
+        Ledger storage ledger = _ledger(compliance);
+        if (from == address(0)) {
+            address investor = _recipientKey(ledger, to, context);
+            _credit(compliance, ledger, investor, value);
+            _settleWallet(ledger, to, investor, context.toBalance);
+        } else if (to == address(0)) {
+            address investor = _senderKey(ledger, from, context);
+            _debit(compliance, ledger, investor, value);
+            _settleWallet(ledger, from, investor, context.fromBalance);
+        } else {
+            address fromInvestor = _senderKey(ledger, from, context);
+            address toInvestor = _recipientKey(ledger, to, context);
+            if (fromInvestor != toInvestor) {
+                _debit(compliance, ledger, fromInvestor, value);
+                _credit(compliance, ledger, toInvestor, value);
+            }
+            _settleWallet(ledger, from, fromInvestor, context.fromBalance);
+            _settleWallet(ledger, to, toInvestor, context.toBalance);
+        }
+    }
+
+    /// @dev Checks need the investors; actions need the balances too.
+    function _contextNeeds() internal pure override returns (uint8) {
+        return CONTEXT_INVESTOR | CONTEXT_BALANCES;
+    }
+
+    /// @dev The investor key the sender's units count under: the key it was credited as, else its
+    /// identity now (or the wallet itself without one).
+    function _senderInvestor(
+        address compliance,
+        address from,
+        TransferContext memory context
+    ) internal view returns (address) {
+        return _senderKey(_ledger(compliance), from, context);
+    }
+
+    /// @dev The investor key the recipient's units count under: the key it was credited as, else the
+    /// context's identity (or the wallet itself without one).
+    function _recipientInvestor(
+        address compliance,
+        address to,
+        TransferContext memory context
+    ) internal view returns (address) {
+        return _recipientKey(_ledger(compliance), to, context);
     }
 
     function _balanceOfInvestor(address compliance, address investor) internal view returns (uint256) {
         return _ledger(compliance).balanceOf[investor];
-    }
-
-    /// @dev Starts a fresh ledger for `compliance` on every binding.
-    function _onBind(address compliance) internal virtual override {
-        _ledgerGeneration[compliance] += 1;
     }
 
     /// @dev Called when an investor's holding goes from zero to positive.
@@ -103,13 +118,31 @@ abstract contract IdentityBalanceModule is AbstractModule {
     function _onInvestorLeft(address compliance) internal virtual {}
 
     function _ledger(address compliance) private view returns (Ledger storage) {
-        return _ledgers[keccak256(abi.encode(compliance, _ledgerGeneration[compliance]))];
+        // A fresh ledger for every binding.
+        return _ledgers[keccak256(abi.encode(compliance, _bindingCount(compliance)))];
     }
 
-    function _investorKey(Ledger storage ledger, address compliance, address wallet) private view returns (address) {
-        address credited = ledger.creditedAs[wallet];
+    function _senderKey(
+        Ledger storage ledger,
+        address from,
+        TransferContext memory context
+    ) private view returns (address) {
+        address credited = ledger.creditedAs[from];
         if (credited != address(0)) return credited;
-        IOnchainIdentity identity = _registry(compliance).identity(wallet);
+        return _keyFor(from, context.registry.identity(from));
+    }
+
+    function _recipientKey(
+        Ledger storage ledger,
+        address to,
+        TransferContext memory context
+    ) private view returns (address) {
+        address credited = ledger.creditedAs[to];
+        if (credited != address(0)) return credited;
+        return _keyFor(to, context.toIdentity);
+    }
+
+    function _keyFor(address wallet, IOnchainIdentity identity) private pure returns (address) {
         return address(identity) == address(0) ? wallet : address(identity);
     }
 
@@ -127,11 +160,11 @@ abstract contract IdentityBalanceModule is AbstractModule {
         if (before != 0 && remaining == 0) _onInvestorLeft(compliance);
     }
 
-    /// @dev Pins a holding wallet to its investor key, and releases the pin once it holds nothing (the
-    /// token has already applied the balance change when the compliance reports it).
-    function _settleWallet(Ledger storage ledger, IERC3643 token, address wallet, address investor) private {
+    /// @dev Pins a holding wallet to its investor key, and releases the pin once it holds nothing
+    /// (`balance` is the wallet's balance after the change).
+    function _settleWallet(Ledger storage ledger, address wallet, address investor, uint256 balance) private {
         address pinned = ledger.creditedAs[wallet];
-        bool holds = token.balanceOf(wallet) != 0;
+        bool holds = balance != 0;
         if (holds && pinned == address(0)) ledger.creditedAs[wallet] = investor;
         else if (!holds && pinned != address(0)) delete ledger.creditedAs[wallet];
     }

@@ -2,7 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IdentityBalanceModule} from "./IdentityBalanceModule.sol";
-import {IComplianceModule, ModuleHooks} from "./IComplianceModule.sol";
+import {IComplianceModule, ModuleHooks, TransferContext} from "./IComplianceModule.sol";
 
 /// @title IdentityMinimumHoldingModule
 /// @notice A minimum holding per investor identity (all its wallets together), as resident-participation
@@ -33,13 +33,18 @@ contract IdentityMinimumHoldingModule is IdentityBalanceModule {
         return _minimumHolding[compliance];
     }
 
-    /// @inheritdoc IComplianceModule
-    function moduleCheck(address from, address to, uint256 value, address compliance) external view returns (bool) {
+    function _check(
+        address from,
+        address to,
+        uint256 value,
+        address compliance,
+        TransferContext memory context
+    ) internal view override returns (bool) {
         uint256 minimum = _minimumHolding[compliance];
         if (minimum == 0) return true;
-        address toInvestor = _investorOf(compliance, to);
+        address toInvestor = _recipientInvestor(compliance, to, context);
         if (from != address(0)) {
-            address fromInvestor = _investorOf(compliance, from);
+            address fromInvestor = _senderInvestor(compliance, from, context);
             if (fromInvestor == toInvestor) return true;
             uint256 held = _balanceOfInvestor(compliance, fromInvestor);
             if (!_acceptable(held > value ? held - value : 0, minimum)) return false;

@@ -2,7 +2,7 @@
 pragma solidity 0.8.30;
 
 import {AbstractModule} from "./AbstractModule.sol";
-import {IComplianceModule, ModuleHooks} from "./IComplianceModule.sol";
+import {IComplianceModule, ModuleHooks, TransferContext} from "./IComplianceModule.sol";
 
 /// @title LockUpModule
 /// @notice Refuses holder transfers until a date (mints, forced transfers and recoveries still run).
@@ -25,11 +25,6 @@ contract LockUpModule is AbstractModule {
     }
 
     /// @inheritdoc IComplianceModule
-    function moduleCheck(address, address, uint256, address compliance) external view returns (bool) {
-        return block.timestamp >= _lockUpEnd[compliance];
-    }
-
-    /// @inheritdoc IComplianceModule
     function hooks() external pure returns (uint8) {
         return ModuleHooks.CHECK_TRANSFER;
     }
@@ -37,5 +32,20 @@ contract LockUpModule is AbstractModule {
     /// @inheritdoc IComplianceModule
     function name() external pure returns (string memory) {
         return "LockUpModule";
+    }
+
+    function _check(
+        address,
+        address,
+        uint256,
+        address compliance,
+        TransferContext memory
+    ) internal view override returns (bool) {
+        return block.timestamp >= _lockUpEnd[compliance];
+    }
+
+    /// @dev The rule reads nothing from the context.
+    function _contextNeeds() internal pure override returns (uint8) {
+        return 0;
     }
 }

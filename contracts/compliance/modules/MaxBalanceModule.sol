@@ -2,7 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IdentityBalanceModule} from "./IdentityBalanceModule.sol";
-import {IComplianceModule, ModuleHooks} from "./IComplianceModule.sol";
+import {IComplianceModule, ModuleHooks, TransferContext} from "./IComplianceModule.sol";
 
 /// @title MaxBalanceModule
 /// @notice Caps the units one investor identity may hold across all its wallets.
@@ -25,13 +25,6 @@ contract MaxBalanceModule is IdentityBalanceModule {
     }
 
     /// @inheritdoc IComplianceModule
-    function moduleCheck(address from, address to, uint256 value, address compliance) external view returns (bool) {
-        address toInvestor = _investorOf(compliance, to);
-        if (from != address(0) && _investorOf(compliance, from) == toInvestor) return true;
-        return _balanceOfInvestor(compliance, toInvestor) + value <= _maxBalance[compliance];
-    }
-
-    /// @inheritdoc IComplianceModule
     function hooks() external pure returns (uint8) {
         return _ledgerHooks() | ModuleHooks.CHECK_TRANSFER | ModuleHooks.CHECK_MINT;
     }
@@ -39,5 +32,17 @@ contract MaxBalanceModule is IdentityBalanceModule {
     /// @inheritdoc IComplianceModule
     function name() external pure returns (string memory) {
         return "MaxBalanceModule";
+    }
+
+    function _check(
+        address from,
+        address to,
+        uint256 value,
+        address compliance,
+        TransferContext memory context
+    ) internal view override returns (bool) {
+        address toInvestor = _recipientInvestor(compliance, to, context);
+        if (from != address(0) && _senderInvestor(compliance, from, context) == toInvestor) return true;
+        return _balanceOfInvestor(compliance, toInvestor) + value <= _maxBalance[compliance];
     }
 }

@@ -2,7 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IdentityBalanceModule} from "./IdentityBalanceModule.sol";
-import {IComplianceModule, ModuleHooks} from "./IComplianceModule.sol";
+import {IComplianceModule, ModuleHooks, TransferContext} from "./IComplianceModule.sol";
 
 /// @title MaxHoldersModule
 /// @notice Caps the number of investor identities holding the token (one investor's wallets count once).
@@ -30,13 +30,18 @@ contract MaxHoldersModule is IdentityBalanceModule {
         return _holders[compliance];
     }
 
-    /// @inheritdoc IComplianceModule
-    function moduleCheck(address from, address to, uint256 value, address compliance) external view returns (bool) {
-        address toInvestor = _investorOf(compliance, to);
+    function _check(
+        address from,
+        address to,
+        uint256 value,
+        address compliance,
+        TransferContext memory context
+    ) internal view override returns (bool) {
+        address toInvestor = _recipientInvestor(compliance, to, context);
         if (value == 0 || _balanceOfInvestor(compliance, toInvestor) != 0) return true;
         uint256 holders = _holders[compliance];
         if (from != address(0)) {
-            address fromInvestor = _investorOf(compliance, from);
+            address fromInvestor = _senderInvestor(compliance, from, context);
             if (fromInvestor == toInvestor) return true;
             // The sender leaving frees the seat the recipient takes.
             if (_balanceOfInvestor(compliance, fromInvestor) <= value) return true;
@@ -55,7 +60,6 @@ contract MaxHoldersModule is IdentityBalanceModule {
     }
 
     function _onBind(address compliance) internal override {
-        super._onBind(compliance);
         _holders[compliance] = 0;
     }
 

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {IIdentityRegistry} from "../../identity/IIdentityRegistry.sol";
 import {AbstractModule} from "./AbstractModule.sol";
-import {IComplianceModule, ModuleHooks} from "./IComplianceModule.sol";
+import {IComplianceModule, ModuleHooks, TransferContext} from "./IComplianceModule.sol";
 
 /// @title ResidentAreaModule
 /// @notice Resident-participation municipal bonds (住民参加型市場公募地方債): recipients must live, or work
@@ -108,21 +107,6 @@ contract ResidentAreaModule is AbstractModule {
     }
 
     /// @inheritdoc IComplianceModule
-    function moduleCheck(address, address to, uint256, address compliance) external view returns (bool) {
-        AreaRule storage rule = _rules[compliance];
-        uint32[] memory codes = rule.areas;
-        if (codes.length == 0) return false;
-        IIdentityRegistry registry = _registry(compliance);
-        uint256 adult = rule.adultTopic;
-        if (adult != 0 && !registry.hasValidClaim(to, adult)) return false;
-        for (uint256 i = 0; i < codes.length; ++i) {
-            if (registry.hasValidClaim(to, RESIDENCE_TOPIC_BASE + codes[i])) return true;
-            if (registry.hasValidClaim(to, WORKPLACE_TOPIC_BASE + codes[i])) return true;
-        }
-        return false;
-    }
-
-    /// @inheritdoc IComplianceModule
     function hooks() external pure returns (uint8) {
         return ModuleHooks.CHECK_TRANSFER | ModuleHooks.CHECK_MINT;
     }
@@ -130,6 +114,30 @@ contract ResidentAreaModule is AbstractModule {
     /// @inheritdoc IComplianceModule
     function name() external pure returns (string memory) {
         return "ResidentAreaModule";
+    }
+
+    /// @dev Claims are asked of the context's registry.
+    function _check(
+        address,
+        address to,
+        uint256,
+        address compliance,
+        TransferContext memory context
+    ) internal view override returns (bool) {
+        AreaRule storage rule = _rules[compliance];
+        uint32[] memory codes = rule.areas;
+        if (codes.length == 0) return false;
+        uint256 adult = rule.adultTopic;
+        if (adult != 0 && !context.registry.hasValidClaim(to, adult)) return false;
+        for (uint256 i = 0; i < codes.length; ++i) {
+            if (context.registry.hasValidClaim(to, RESIDENCE_TOPIC_BASE + codes[i])) return true;
+            if (context.registry.hasValidClaim(to, WORKPLACE_TOPIC_BASE + codes[i])) return true;
+        }
+        return false;
+    }
+
+    function _contextNeeds() internal pure override returns (uint8) {
+        return CONTEXT_INVESTOR;
     }
 
     /// @dev Position of `code` in `list`, or type(uint256).max if absent (the list is capped at MAX_AREAS).

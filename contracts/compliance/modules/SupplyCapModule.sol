@@ -2,7 +2,7 @@
 pragma solidity 0.8.30;
 
 import {AbstractModule} from "./AbstractModule.sol";
-import {IComplianceModule, ModuleHooks} from "./IComplianceModule.sol";
+import {IComplianceModule, ModuleHooks, TransferContext} from "./IComplianceModule.sol";
 
 /// @title SupplyCapModule
 /// @notice Caps the total supply: a mint that would exceed the cap is refused.
@@ -25,11 +25,6 @@ contract SupplyCapModule is AbstractModule {
     }
 
     /// @inheritdoc IComplianceModule
-    function moduleCheck(address, address, uint256 value, address compliance) external view returns (bool) {
-        return _token(compliance).totalSupply() + value <= _supplyCap[compliance];
-    }
-
-    /// @inheritdoc IComplianceModule
     function hooks() external pure returns (uint8) {
         return ModuleHooks.CHECK_MINT;
     }
@@ -37,5 +32,20 @@ contract SupplyCapModule is AbstractModule {
     /// @inheritdoc IComplianceModule
     function name() external pure returns (string memory) {
         return "SupplyCapModule";
+    }
+
+    /// @dev The supply comes from the context (the token's, before the mint).
+    function _check(
+        address,
+        address,
+        uint256 value,
+        address compliance,
+        TransferContext memory context
+    ) internal view override returns (bool) {
+        return context.totalSupply + value <= _supplyCap[compliance];
+    }
+
+    function _contextNeeds() internal pure override returns (uint8) {
+        return CONTEXT_SUPPLY;
     }
 }

@@ -5,6 +5,7 @@ import { COUNTRY } from "../../../scripts/lib/constants";
 import { createSeries } from "../../../scripts/lib/suite";
 import { HOOKS, JGB_UNIT, configureModule, withCountryAllowModuleFixture } from "../../helpers/compliance-fixtures";
 import { shouldBehaveLikeModule } from "./module.behavior";
+import { transferContextOf } from "../../helpers/transfer-context";
 
 const ZERO = ethers.ZeroAddress;
 
@@ -199,6 +200,22 @@ describe("CountryAllowModule", function () {
         await expect(
           token.connect(accounts.agent).forcedTransfer(accounts.alice.address, accounts.charlie.address, JGB_UNIT),
         ).to.changeTokenBalances(token, [accounts.alice, accounts.charlie], [-JGB_UNIT, JGB_UNIT]);
+      });
+    });
+  });
+
+  describe(".moduleCheckWithContext()", function () {
+    describe("when the context names a listed country for a recipient registered elsewhere", function () {
+      it("follows the context: the country is not looked up again", async function () {
+        const { compliance, module, token, accounts } = await loadFixture(withCountryAllowModuleFixture);
+        const complianceAddress = await compliance.getAddress();
+        const charlie = accounts.charlie.address; // registered in the US, which is not listed
+        const context = await transferContextOf(token, ZERO, charlie);
+        expect(await module.moduleCheck(ZERO, charlie, 1n, complianceAddress)).to.equal(false);
+        expect(await module.moduleCheckWithContext(ZERO, charlie, 1n, complianceAddress, context)).to.equal(false);
+        expect(
+          await module.moduleCheckWithContext(ZERO, charlie, 1n, complianceAddress, { ...context, toCountry: COUNTRY.JP }),
+        ).to.equal(true);
       });
     });
   });

@@ -4,6 +4,7 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { TRANSFER_CHECK } from "../../../scripts/lib/constants";
 import { HOOKS, JGB_UNIT, configureModule, withDenominationModuleFixture } from "../../helpers/compliance-fixtures";
 import { shouldBehaveLikeModule } from "./module.behavior";
+import { transferContextOf } from "../../helpers/transfer-context";
 
 const ZERO = ethers.ZeroAddress;
 const TWO_UNITS = 2n * JGB_UNIT; // ¥100,000
@@ -205,6 +206,25 @@ describe("DenominationModule", function () {
           accounts.alice,
           -30_000n,
         );
+      });
+    });
+  });
+
+  describe(".moduleCheckWithContext()", function () {
+    describe("when the context's balances differ from the token's", function () {
+      it("follows the context: balances are not read from the token", async function () {
+        const { compliance, module, token, accounts } = await loadFixture(withDenominationModuleFixture);
+        const complianceAddress = await compliance.getAddress();
+        const [alice, bob] = [accounts.alice.address, accounts.bob.address];
+        const context = await transferContextOf(token, alice, bob);
+        // alice holds 4 units: sending 1 leaves 3, fine; had she held 1.5 units, 0.5 would be left.
+        expect(await module.moduleCheckWithContext(alice, bob, JGB_UNIT, complianceAddress, context)).to.equal(true);
+        expect(
+          await module.moduleCheckWithContext(alice, bob, JGB_UNIT, complianceAddress, {
+            ...context,
+            fromBalance: JGB_UNIT + JGB_UNIT / 2n,
+          }),
+        ).to.equal(false);
       });
     });
   });

@@ -8,6 +8,7 @@ import {
   withMaxBalanceModuleFixture,
 } from "../../helpers/compliance-fixtures";
 import { shouldBehaveLikeModule } from "./module.behavior";
+import { transferContextOf } from "../../helpers/transfer-context";
 
 const ZERO = ethers.ZeroAddress;
 const CAP = RESIDENT_CAP_PER_PERSON; // ¥5,000,000 per person
@@ -263,6 +264,23 @@ describe("MaxBalanceModule", function () {
         accounts.alice,
         CAP,
       );
+    });
+  });
+
+  describe(".moduleCheckWithContext()", function () {
+    describe("when the context names another identity for a recipient that holds nothing yet", function () {
+      it("counts the recipient under the context's identity: it is not looked up again", async function () {
+        const { compliance, module, token, accounts, identities } = await loadFixture(withMaxBalanceModuleFixture);
+        const complianceAddress = await compliance.getAddress();
+        await token.connect(accounts.agent).mint(accounts.alice.address, CAP);
+        const bob = accounts.bob.address;
+        const context = await transferContextOf(token, ZERO, bob);
+        expect(await module.moduleCheckWithContext(ZERO, bob, 1n, complianceAddress, context)).to.equal(true);
+        // as if bob's wallet belonged to alice's identity, which is at the cap
+        expect(
+          await module.moduleCheckWithContext(ZERO, bob, 1n, complianceAddress, { ...context, toIdentity: identities.alice }),
+        ).to.equal(false);
+      });
     });
   });
 });

@@ -8,6 +8,7 @@ import {
   withSupplyCapModuleFixture,
 } from "../../helpers/compliance-fixtures";
 import { shouldBehaveLikeModule } from "./module.behavior";
+import { transferContextOf } from "../../helpers/transfer-context";
 
 const ZERO = ethers.ZeroAddress;
 const CAP = RESIDENT_ISSUE_SIZE; // ¥1,000,000,000
@@ -145,6 +146,21 @@ describe("SupplyCapModule", function () {
         await expect(
           token.connect(accounts.agent).forcedTransfer(accounts.bob.address, accounts.charlie.address, 50_000_000n),
         ).to.changeTokenBalance(token, accounts.charlie, 50_000_000n);
+      });
+    });
+  });
+
+  describe(".moduleCheckWithContext()", function () {
+    describe("when the context's supply differs from the token's", function () {
+      it("follows the context: the supply is not read from the token", async function () {
+        const { compliance, module, token, accounts } = await loadFixture(withSupplyCapModuleFixture);
+        const complianceAddress = await compliance.getAddress();
+        const alice = accounts.alice.address;
+        const context = await transferContextOf(token, ZERO, alice);
+        expect(await module.moduleCheckWithContext(ZERO, alice, CAP, complianceAddress, context)).to.equal(true);
+        expect(
+          await module.moduleCheckWithContext(ZERO, alice, CAP, complianceAddress, { ...context, totalSupply: 1n }),
+        ).to.equal(false);
       });
     });
   });

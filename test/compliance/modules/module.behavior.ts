@@ -4,6 +4,7 @@ import { impersonateAccount, loadFixture, setBalance } from "@nomicfoundation/ha
 import type { BaseContract } from "ethers";
 import { IComplianceModule__factory } from "../../../typechain-types";
 import { moduleCall, type ComplianceContext } from "../../helpers/compliance-fixtures";
+import { transferContextOf } from "../../helpers/transfer-context";
 
 /** What {shouldBehaveLikeModule} needs to know about one module. */
 export interface ModuleBehaviorOptions<C extends ComplianceContext & { module: BaseContract }> {
@@ -204,8 +205,51 @@ export function shouldBehaveLikeModule<C extends ComplianceContext & { module: B
       });
     });
 
+    describe(".moduleCheckWithContext()", function () {
+      describe("when given the context the token would hand over", function () {
+        it("answers like moduleCheck, which resolves the context itself", async function () {
+          const { asModule, token, accounts, complianceAddress } = await setup();
+          const { agent, alice, bob, charlie, dave } = accounts;
+          // Give alice a balance where the module's configuration allows it (some modules refuse her).
+          const mint = token.connect(agent).mint;
+          if (await mint.staticCall(alice.address, 150_000n).then(() => true, () => false)) {
+            await mint(alice.address, 150_000n);
+          }
+          const zero = ethers.ZeroAddress;
+          const cases: [string, string, bigint][] = [
+            [zero, bob.address, 100_000n], // mint to a new holder
+            [zero, alice.address, 50_000n], // mint to a holder
+            [alice.address, bob.address, 50_000n], // transfer to a new holder
+            [alice.address, charlie.address, 100_000n], // transfer to a US investor
+            [alice.address, alice.address, 50_000n], // transfer to oneself
+            [alice.address, dave.address, 1n], // recipient not registered
+            [bob.address, alice.address, 1n], // sender holds nothing
+          ];
+          for (const [from, to, amount] of cases) {
+            const context = await transferContextOf(token, from, to);
+            expect(
+              await asModule.moduleCheckWithContext(from, to, amount, complianceAddress, context),
+              `${from} -> ${to}: ${amount}`,
+            ).to.equal(await asModule.moduleCheck(from, to, amount, complianceAddress));
+          }
+        });
+      });
+    });
+
     describe("recording hooks", function () {
       describe("when called by an account that is not a bound compliance", function () {
+        it("reverts moduleActionWithContext with ModuleCallerNotBoundCompliance", async function () {
+          const { asModule, token, accounts } = await setup();
+          const context = await transferContextOf(token, accounts.alice.address, accounts.bob.address);
+          await expect(
+            asModule
+              .connect(accounts.outsider)
+              .moduleActionWithContext(accounts.alice.address, accounts.bob.address, 1n, context),
+          )
+            .to.be.revertedWithCustomError(asModule, "ModuleCallerNotBoundCompliance")
+            .withArgs(accounts.outsider.address);
+        });
+
         it("reverts moduleTransferAction with ModuleCallerNotBoundCompliance", async function () {
           const { asModule, accounts } = await setup();
           await expect(
