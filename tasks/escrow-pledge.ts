@@ -23,6 +23,15 @@ operation({
     const e = await import("./lib/escrow");
     const account = await e.openAccount(ctx, "pledgor", args.securedParty);
     const { store, from, escrow, escrowAddress, view } = account;
+    const once = await import("./lib/once");
+    const signer = escrow.runner as import("ethers").Signer;
+    const key = once.commandKey("escrow:pledge", from, args);
+    if (await once.finishedByEarlierRun(ctx, key, signer)) {
+      return {
+        title: `Pledge of ${args.units} ${args.series}: already done by an interrupted earlier run (found on chain); nothing sent`,
+        summary: e.describeAccount(store, await e.accountView(escrow, from, args.securedParty)),
+      };
+    }
     const series = await ops.openSeries(store, args.series);
     e.requireStatus(view, ["Active", "Called"], "--secured-party", "pledge");
     await ops.requireVerified(await ops.registryOf(series.token), from, "--from", "pledgor");
@@ -38,13 +47,18 @@ operation({
           `missing approve: ${from} must approve the escrow ${escrowAddress} for ${args.units} ${args.series} (allowance now ${allowance})`,
         );
       }
-      await ctx.send(`pledge ${args.units} cash`, () => escrow.pledgeCash(args.securedParty, args.units));
+      await once.sendRecorded(ctx, key, signer, `pledge ${args.units} cash`, escrow, "pledgeCash", [
+        args.securedParty,
+        args.units,
+      ]);
     } else {
       await e.requirePledgeable(account, series, "--series");
       ops.requireMultiple("--units", args.units, await ops.unitOf(store, series), args.series);
-      await ctx.send(`pledge ${args.units} ${args.series}`, () =>
-        escrow.pledge(args.securedParty, series.address, args.units),
-      );
+      await once.sendRecorded(ctx, key, signer, `pledge ${args.units} ${args.series}`, escrow, "pledge", [
+        args.securedParty,
+        series.address,
+        args.units,
+      ]);
     }
     const after = await e.accountView(escrow, from, args.securedParty);
     return {

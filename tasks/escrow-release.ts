@@ -21,19 +21,33 @@ operation({
     const ops = await import("./lib/ops");
     const e = await import("./lib/escrow");
     const { store, from, escrow, view } = await e.openAccount(ctx, "pledgor", args.securedParty);
+    const once = await import("./lib/once");
+    const signer = escrow.runner as import("ethers").Signer;
+    const key = once.commandKey("escrow:release", from, args);
+    if (await once.finishedByEarlierRun(ctx, key, signer)) {
+      return {
+        title: `Release of ${args.units} ${args.series}: already done by an interrupted earlier run (found on chain); nothing sent`,
+        summary: e.describeAccount(store, await e.accountView(escrow, from, args.securedParty)),
+      };
+    }
     const series = await ops.openSeries(store, args.series);
     e.requireStatus(view, ["Active"], "--secured-party", "release");
     const [cashToken] = await escrow.wiring();
     if (series.address === cashToken) {
       if (args.units > view.cash)
         throw ops.badArgument("--units", `the account holds ${view.cash} of cash, not ${args.units}`);
-      await ctx.send(`release ${args.units} cash`, () => escrow.releaseCash(args.securedParty, args.units));
+      await once.sendRecorded(ctx, key, signer, `release ${args.units} cash`, escrow, "releaseCash", [
+        args.securedParty,
+        args.units,
+      ]);
     } else {
       e.requirePledged(view, series.address, args.series, args.units, "--units");
       ops.requireMultiple("--units", args.units, await ops.unitOf(store, series), args.series);
-      await ctx.send(`release ${args.units} ${args.series}`, () =>
-        escrow.release(args.securedParty, series.address, args.units),
-      );
+      await once.sendRecorded(ctx, key, signer, `release ${args.units} ${args.series}`, escrow, "release", [
+        args.securedParty,
+        series.address,
+        args.units,
+      ]);
     }
     const after = await e.accountView(escrow, from, args.securedParty);
     return {

@@ -32,6 +32,15 @@ operation({
     const e = await import("./lib/escrow");
     const account = await e.openAccount(ctx, "pledgor", args.securedParty);
     const { store, from, escrow, view } = account;
+    const once = await import("./lib/once");
+    const signer = escrow.runner as import("ethers").Signer;
+    const key = once.commandKey("escrow:substitute", from, args);
+    if (await once.finishedByEarlierRun(ctx, key, signer)) {
+      return {
+        title: `Substitution: already done by an interrupted earlier run (found on chain); nothing sent`,
+        summary: e.describeAccount(store, await e.accountView(escrow, from, args.securedParty)),
+      };
+    }
     const out = await ops.openSeries(store, args.outSeries);
     const into = await ops.openSeries(store, args.inSeries);
     e.requireStatus(view, ["Active", "Called"], "--secured-party", "substitute");
@@ -40,9 +49,13 @@ operation({
     ops.requireMultiple("--in-units", args.inUnits, await ops.unitOf(store, into), args.inSeries);
     await e.requirePledgeable(account, into, "--in-series");
     ops.requireFree("--in-units", await ops.holdingOf(into.token, from), args.inUnits, from);
-    await ctx.send("substitute", () =>
-      escrow.substitute(args.securedParty, out.address, args.outUnits, into.address, args.inUnits),
-    );
+    await once.sendRecorded(ctx, key, signer, "substitute", escrow, "substitute", [
+      args.securedParty,
+      out.address,
+      args.outUnits,
+      into.address,
+      args.inUnits,
+    ]);
     const after = await e.accountView(escrow, from, args.securedParty);
     return {
       title: `Substituted ${args.outUnits} ${args.outSeries} with ${args.inUnits} ${args.inSeries}`,

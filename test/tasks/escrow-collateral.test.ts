@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { type Chain, COVERAGE, runTask, startHardhatNode, tempDeployments } from "../helpers/cli";
+import { commandKey } from "../../tasks/lib/once";
 import { ACCOUNTS, Node, csv } from "./ops-setup";
 
 /**
@@ -220,6 +221,47 @@ describe("price:set and escrow:* (CLI)", function () {
       "pledged JGB": "6000000",
       "pledged MUNI": "3900000",
     });
+  });
+
+  it("a release whose run was killed after it was mined is not sent again by the rerun; the next run is a new release", async () => {
+    const args = ["escrow:release", "--from", alice, "--secured-party", jscc, "--series", "MUNI", "--units", "100000"];
+    const first = await run(...args, "--json");
+    expect(first.code, first.stdout + first.stderr).to.equal(0);
+    expect(first.json?.summary).to.deep.include({ "pledged MUNI": "3800000" });
+    // As if the process died between the transaction being mined and its record being cleared.
+    const nonce = await node.nonce(alice);
+    const block = await node.provider.getBlock("latest", true);
+    const tx = block!.prefetchedTransactions.find((t) => t.from === alice)!;
+    const record = node.record();
+    const key = commandKey("escrow:release", alice, { securedParty: jscc, series: "MUNI", units: 100_000n });
+    record.operations[key] = {
+      pending: { from: alice, nonce: tx.nonce, to: tx.to, data: tx.data, block: block!.number },
+    };
+    node.saveRecord(record);
+
+    const rerun = await run(...args, "--json");
+    expect(rerun.code, rerun.stdout + rerun.stderr).to.equal(0);
+    expect(rerun.json?.title).to.contain("already done by an interrupted earlier run");
+    expect(rerun.json?.summary).to.deep.include({ "pledged MUNI": "3800000" });
+    expect(await node.nonce(alice)).to.equal(nonce);
+    expect(node.record().operations[key]).to.equal(undefined);
+
+    const next = await run(...args, "--json");
+    expect(next.code, next.stdout + next.stderr).to.equal(0);
+    expect(next.json?.summary).to.deep.include({ "pledged MUNI": "3700000" });
+    // Back to where the story continues.
+    const back = await run(
+      "escrow:pledge",
+      "--from",
+      alice,
+      "--secured-party",
+      jscc,
+      "--series",
+      "MUNI",
+      "--units",
+      "200000",
+    );
+    expect(back.code, back.stdout + back.stderr).to.equal(0);
   });
 
   it("every bad input exits 2 naming the problem, and nothing is sent", async () => {
