@@ -1,7 +1,7 @@
 /**
  * Gas benchmark: `npm run bench`. Deploys fresh suites on the in-process Hardhat network (cancun) and
  * prints gasUsed per operation next to T-REX 4.1.6's measured figures and kosai's targets.
- * `npm run bench -- --write` (or BENCH_WRITE=1) also rewrites the table in README.md.
+ * `BENCH_WRITE=1 npm run bench` also rewrites the table in README.md (hardhat run takes no script arguments).
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -248,7 +248,7 @@ async function main() {
 
   const table = renderTable();
   process.stdout.write(`\n${table}\n`);
-  if (process.argv.includes("--write") || process.env.BENCH_WRITE === "1") writeReadme(table);
+  if (process.env.BENCH_WRITE === "1") writeReadme(table);
 }
 
 function renderTable(): string {
