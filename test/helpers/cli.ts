@@ -14,6 +14,12 @@ const ROOT = path.join(__dirname, "..", "..");
 const HARDHAT_CLI = path.join(ROOT, "node_modules", "hardhat", "internal", "cli", "cli.js");
 const ANVIL = path.join(ROOT, "node_modules", "@foundry-rs", "anvil-linux-amd64", "bin", "anvil");
 
+/**
+ * anvil ships as one npm package per platform; kosai pins the Linux x64 one as an optional dependency (the
+ * registry these machines reach carries no other). Suites that need anvil skip where it is absent.
+ */
+export const ANVIL_AVAILABLE = fs.existsSync(ANVIL);
+
 /** True under `hardhat coverage`: child processes would not be instrumented, so CLI suites skip. */
 export const COVERAGE =
   (hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING === true;
