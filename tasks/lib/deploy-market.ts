@@ -25,6 +25,7 @@ import { COUNTRY, ECDSA_SCHEME, ROLES, TOKEN_AGENT_ROLES } from "../../scripts/l
 import { claimId, signClaim } from "../../scripts/lib/onchainid";
 import type { OperationContext } from "./cli";
 import type { RecordStore } from "./record";
+import { at } from "./bond-ops";
 import { Resumable } from "./resumable";
 
 /** Accounts that play the market's roles. */
@@ -49,10 +50,6 @@ const MODULES = {
   residentArea: "ResidentAreaModule",
   minimumHolding: "IdentityMinimumHoldingModule",
 } as const;
-
-async function at<T>(name: string, address: string, signer: Signer): Promise<T> {
-  return (await ethers.getContractAt(name, address, signer)) as unknown as T;
-}
 
 /** A signer for `address` on this network, or an error saying the key is missing. */
 export async function signerFor(address: string, role: string): Promise<Signer> {

@@ -8,6 +8,7 @@ import { ethers } from "hardhat";
 import type { Signer } from "ethers";
 import type { IdentityRegistry, SecurityToken } from "../../typechain-types";
 import { ROLES } from "../../scripts/lib/constants";
+import { at } from "./bond-ops";
 import { UsageError } from "./errors";
 import type { RecordStore, SeriesRecord } from "./record";
 import type { Moment } from "./schemas";
@@ -36,9 +37,7 @@ export async function openSeries(store: RecordStore, symbol: string, signer?: Si
 }
 
 /** Typed contract at `address`, connected to `signer`. */
-export async function at<T>(name: string, address: string, signer?: Signer): Promise<T> {
-  return (await ethers.getContractAt(name, address, signer)) as unknown as T;
-}
+export { at };
 
 /**
  * Refuses unless `account` holds `role` on `contract`: the usage error names the role, the account and
