@@ -50,6 +50,13 @@ library ClaimCacheBlob {
         return type(uint256).max;
     }
 
+    /// @dev Topic of the entry at `offset`.
+    function topicAt(bytes memory entries, uint256 offset) internal pure returns (uint256 topic) {
+        assembly ("memory-safe") {
+            topic := mload(add(add(entries, 0x20), offset))
+        }
+    }
+
     /// @dev Issuer of the entry at `offset`.
     function issuerAt(bytes memory entries, uint256 offset) internal pure returns (address issuer) {
         uint256 word;

@@ -53,8 +53,18 @@ contract IdentityRegistry is IIdentityRegistry, IRequirementsListener, AccessCon
     uint256[MAX_REQUIRED_TOPICS] private _requiredTopics;
     uint64[MAX_REQUIRED_TOPICS] private _packedTopics;
     mapping(bytes32 issuerTopic => uint64 generation) private _trustedIn;
-    /// @dev Per identity, the data contract holding its cached claims (see {ClaimCacheBlob}).
-    mapping(IOnchainIdentity identity => address blob) private _claimBlobs;
+    /// @dev Per identity, the data contract holding its cached claims (see {ClaimCacheBlob}) and, in the same
+    /// slot, which of its entries were the required topics of generation `coveredGeneration` when written.
+    mapping(IOnchainIdentity identity => ClaimCache cache) private _claimCaches;
+
+    /// @dev One identity's cache, one slot. While `coveredGeneration` is the current generation, the entries
+    /// in `requiredEntries` (bit i: entry i) are exactly the required topics, each validated in that
+    /// generation, so a transfer checks them without reading the topic list or the trust table.
+    struct ClaimCache {
+        address blob;
+        uint56 coveredGeneration;
+        uint32 requiredEntries;
+    }
 
     /// @param owner_ the registry's owner.
     /// @param identityStorage_ the shared whitelist.
@@ -208,7 +218,7 @@ contract IdentityRegistry is IIdentityRegistry, IRequirementsListener, AccessCon
     function hasValidClaim(address userAddress, uint256 topic) external view returns (bool) {
         IOnchainIdentity identity_ = _identityStorage.storedIdentity(userAddress);
         if (address(identity_) == address(0)) return false;
-        bytes memory cached = ClaimCacheBlob.read(_claimBlobs[identity_]);
+        bytes memory cached = ClaimCacheBlob.read(_claimCaches[identity_].blob);
         return _holdsValidClaim(identity_, topic, _generation, _cacheEpoch, cached);
     }
 
@@ -249,7 +259,7 @@ contract IdentityRegistry is IIdentityRegistry, IRequirementsListener, AccessCon
 
     /// @inheritdoc IIdentityRegistry
     function cachedClaimIssuer(IOnchainIdentity identity_, uint256 topic) external view returns (address issuer) {
-        bytes memory cached = ClaimCacheBlob.read(_claimBlobs[identity_]);
+        bytes memory cached = ClaimCacheBlob.read(_claimCaches[identity_].blob);
         uint256 offset = ClaimCacheBlob.find(cached, topic);
         if (offset != type(uint256).max) issuer = ClaimCacheBlob.issuerAt(cached, offset);
     }
@@ -263,8 +273,12 @@ contract IdentityRegistry is IIdentityRegistry, IRequirementsListener, AccessCon
         uint24 epoch = _cacheEpoch;
         uint256 count = _requiredTopicCount;
         if (count == 0) return true;
+        ClaimCache memory cache = _claimCaches[identity_];
+        bytes memory cached = ClaimCacheBlob.read(cache.blob);
+        if (cache.coveredGeneration == generation) {
+            return _coveredEntriesValid(identity_, cache.requiredEntries, generation, epoch, cached);
+        }
         bool packed = _topicsPacked;
-        bytes memory cached = ClaimCacheBlob.read(_claimBlobs[identity_]);
         for (uint256 i = 0; i < count; ++i) {
             if (!_holdsValidClaim(identity_, _requiredTopicAt(i, packed), generation, epoch, cached)) return false;
         }
@@ -318,7 +332,9 @@ contract IdentityRegistry is IIdentityRegistry, IRequirementsListener, AccessCon
 
     /// @dev Re-validates `topics` for `identity_` and rewrites its cache once if anything changed.
     function _refresh(IOnchainIdentity identity_, uint256[] memory topics) private {
-        ClaimCacheBlob.Entry[] memory current = ClaimCacheBlob.decode(ClaimCacheBlob.read(_claimBlobs[identity_]));
+        ClaimCacheBlob.Entry[] memory current = ClaimCacheBlob.decode(
+            ClaimCacheBlob.read(_claimCaches[identity_].blob)
+        );
         ClaimCacheBlob.Entry[] memory next = new ClaimCacheBlob.Entry[](current.length + topics.length);
         uint256 count = 0;
         for (uint256 i = 0; i < current.length; ++i) {
@@ -341,7 +357,62 @@ contract IdentityRegistry is IIdentityRegistry, IRequirementsListener, AccessCon
         }
         if (!changed) return;
         if (count > MAX_CACHED_TOPICS) revert IdentityRegistryCachedTopicsLimitReached(MAX_CACHED_TOPICS);
-        _claimBlobs[identity_] = count == 0 ? address(0) : ClaimCacheBlob.write(ClaimCacheBlob.encode(next, count));
+        address blob = count == 0 ? address(0) : ClaimCacheBlob.write(ClaimCacheBlob.encode(next, count));
+        (uint56 coveredGeneration, uint32 requiredEntries) = _coverage(next, count);
+        _claimCaches[identity_] = ClaimCache(blob, coveredGeneration, requiredEntries);
+    }
+
+    /// @dev Whether the first `count` entries hold every required topic, validated in the current generation
+    /// and cache epoch; if so, the generation (else 0, which never matches) and which entries those are.
+    function _coverage(
+        ClaimCacheBlob.Entry[] memory entries,
+        uint256 count
+    ) private view returns (uint56 coveredGeneration, uint32 requiredEntries) {
+        uint256 required = _requiredTopicCount;
+        bool packed = _topicsPacked;
+        uint64 generation = _generation;
+        uint24 epoch = _cacheEpoch;
+        for (uint256 i = 0; i < required; ++i) {
+            uint256 topic = _requiredTopicAt(i, packed);
+            uint256 j = 0;
+            while (j < count && entries[j].topic != topic) ++j;
+            if (j == count || entries[j].generation != generation || entries[j].epoch != epoch) return (0, 0);
+            requiredEntries |= uint32(1 << j);
+        }
+        return (uint56(generation), requiredEntries);
+    }
+
+    /// @dev {_isVerified} while the cache covers the current generation: each required entry still in the
+    /// current cache epoch and not revoked by its issuer passes at once; any other is judged by
+    /// {_holdsValidClaim} (and so the full search), exactly as without the coverage.
+    function _coveredEntriesValid(
+        IOnchainIdentity identity_,
+        uint32 requiredEntries,
+        uint64 generation,
+        uint24 epoch,
+        bytes memory cached
+    ) private view returns (bool) {
+        for (uint256 offset = 0; requiredEntries != 0; offset += ClaimCacheBlob.ENTRY_SIZE) {
+            if (requiredEntries & 1 != 0) {
+                (address issuer, , uint24 cachedEpoch) = ClaimCacheBlob.header(cached, offset);
+                bool fresh = false;
+                if (cachedEpoch == epoch) {
+                    (bool answered, bool revoked) = ClaimCacheBlob.isRevokedAt(
+                        issuer,
+                        cached,
+                        offset,
+                        IOnchainClaimIssuer.isClaimRevoked.selector
+                    );
+                    fresh = answered && !revoked;
+                }
+                if (!fresh) {
+                    uint256 topic = ClaimCacheBlob.topicAt(cached, offset);
+                    if (!_holdsValidClaim(identity_, topic, generation, epoch, cached)) return false;
+                }
+            }
+            requiredEntries >>= 1;
+        }
+        return true;
     }
 
     /// @dev The cache entry for the claim that satisfies `topic` now, if there is one with a 65-byte signature.

@@ -47,13 +47,16 @@ contract SecurityToken is
     }
 
     /// @custom:storage-location erc7201:kosai.storage.SecurityToken
+    /// @dev The first slot holds everything a transfer without listening modules reads besides balances:
+    /// the registry, the pause flag, the hook mask and the balance lock. The compliance, needed only when
+    /// a module listens, is in the second.
     struct TokenStorage {
-        IModularCompliance compliance;
+        IIdentityRegistry identityRegistry;
         bool paused;
         uint8 decimals;
         uint8 complianceHooks;
         BalanceLock balanceLock;
-        IIdentityRegistry identityRegistry;
+        IModularCompliance compliance;
         uint256 totalSupply;
         mapping(address account => Account) accounts;
         mapping(address owner => mapping(address spender => uint256)) allowances;

@@ -975,6 +975,53 @@ describe("IdentityRegistry", () => {
     });
   });
 
+  describe(".isVerified() when an identity's cache covers the required topics", () => {
+    /**
+     * withEligibilityProviderFixture, then alice's cache rewritten so that her INDIVIDUAL entry comes first
+     * and her KYC entry (the one required topic) second, both validated in the current generation: the
+     * registry then judges her from the covered entry alone, without reading the topic list.
+     */
+    async function withRequiredEntrySecondFixture() {
+      const context = await loadFixture(withEligibilityProviderFixture);
+      const registry = context.suite.identityRegistry;
+      const { alice } = context.investors;
+      await registry.onRequirementsChanged(); // a new generation: both entries must be validated again
+      await registry.refreshClaim(alice.identity, TOPICS.INDIVIDUAL); // [KYC (old), INDIVIDUAL]
+      await expect(registry.refreshClaim(alice.identity, TOPICS.KYC)) // [INDIVIDUAL, KYC]
+        .to.emit(registry, "ClaimCacheUpdated")
+        .withArgs(await alice.identity.getAddress(), TOPICS.KYC, await context.kyc.issuer.getAddress());
+      return context;
+    }
+
+    it("a revoked required claim in the second entry unverifies the wallet at once", async () => {
+      const { suite, accounts, kyc, investors } = await loadFixture(withRequiredEntrySecondFixture);
+      expect(await suite.identityRegistry.isVerified(accounts.alice.address)).to.equal(true);
+      await kyc.issuer.connect(kyc.key).revokeClaimBySignature(await kycSignatureOf(investors.alice.identity, kyc));
+      expect(await suite.identityRegistry.isVerified(accounts.alice.address)).to.equal(false);
+    });
+
+    it("a revoked claim for a topic that is not required (the first entry) changes nothing", async () => {
+      const { suite, accounts, eligibility, individualSignature } = await loadFixture(withRequiredEntrySecondFixture);
+      await eligibility.issuer.connect(eligibility.key).revokeClaimBySignature(individualSignature);
+      expect(await suite.identityRegistry.hasValidClaim(accounts.alice.address, TOPICS.INDIVIDUAL)).to.equal(false);
+      expect(await suite.identityRegistry.isVerified(accounts.alice.address)).to.equal(true);
+    });
+
+    it("a topic required after the cache was written is still demanded (the coverage is per generation)", async () => {
+      const { suite, accounts } = await loadFixture(withRequiredEntrySecondFixture);
+      await suite.topicsRegistry.connect(accounts.owner).addClaimTopic(TOPICS.INDIVIDUAL);
+      // alice's INDIVIDUAL claim is from an issuer trusted for it; bob's is not
+      expect(await suite.identityRegistry.isVerified(accounts.alice.address)).to.equal(true);
+      expect(await suite.identityRegistry.isVerified(accounts.bob.address)).to.equal(false);
+    });
+
+    it("a retired cache epoch sends the covered entry to the full search, which still finds the valid claim", async () => {
+      const { suite, accounts } = await loadFixture(withRequiredEntrySecondFixture);
+      await suite.identityRegistry.connect(accounts.owner).invalidateClaimCache();
+      expect(await suite.identityRegistry.isVerified(accounts.alice.address)).to.equal(true);
+    });
+  });
+
   describe(".hasValidClaim()", () => {
     describe("for a topic that is not required", () => {
       it("is true for a claim from an issuer trusted for the topic, false otherwise", async () => {
