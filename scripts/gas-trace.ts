@@ -1,19 +1,16 @@
 /**
  * Where the gas of a transfer goes: `npx hardhat run scripts/gas-trace.ts`. Deploys the suite, makes one
  * holder transfer with no modules and one with country allow-list + max balance + supply cap, and prints
- * each call frame with the gas it used (cold account access included), from Hardhat's debug trace.
+ * each call frame with the gas it used (cold account access included), from Hardhat's debug trace, then the
+ * transaction's accounting (scripts/lib/gas-accounting.ts): every cold account and slot it touched, by contract.
  */
 import { ethers, network } from "hardhat";
 import type { Signer } from "ethers";
 import { COUNTRY } from "./lib/constants";
+import { accountGas, formatAccounting, type TraceStep } from "./lib/gas-accounting";
 import { createSeries, deploySuite, onboardInvestor, setUpKyc, type Suite } from "./lib/suite";
 
-interface StructLog {
-  op: string;
-  gas: number;
-  depth: number;
-  stack: string[];
-}
+type StructLog = TraceStep;
 
 async function traceTransfer(label: string, names: Map<string, string>, send: () => Promise<{ hash: string }>) {
   const tx = await send();
@@ -29,13 +26,38 @@ async function traceTransfer(label: string, names: Map<string, string>, send: ()
     const log = logs[i];
     if (log.op === "SLOAD") sloads++;
     if (!["CALL", "STATICCALL", "DELEGATECALL"].includes(log.op)) continue;
-    const target = ethers.getAddress("0x" + BigInt("0x" + log.stack[log.stack.length - 2]).toString(16).padStart(40, "0"));
+    const target = ethers.getAddress(
+      "0x" +
+        BigInt("0x" + log.stack[log.stack.length - 2])
+          .toString(16)
+          .padStart(40, "0"),
+    );
     let j = i + 1;
     while (j < logs.length && logs[j].depth > log.depth) j++;
     const used = log.gas - (logs[j]?.gas ?? 0);
-    process.stdout.write(`${"  ".repeat(log.depth)}${log.op} ${names.get(target) ?? target} ${used.toLocaleString("en-US")}\n`);
+    process.stdout.write(
+      `${"  ".repeat(log.depth)}${log.op} ${names.get(target) ?? target} ${used.toLocaleString("en-US")}\n`,
+    );
   }
   process.stdout.write(`  SLOADs: ${sloads}\n`);
+  const transaction = await ethers.provider.getTransaction(tx.hash);
+  const block = await ethers.provider.getBlock(receipt!.blockNumber);
+  const accounting = accountGas({
+    gasUsed: Number(receipt!.gasUsed),
+    from: transaction!.from,
+    to: transaction!.to!,
+    data: transaction!.data,
+    coinbase: block!.miner,
+    steps: logs,
+  });
+  for (const access of accounting.cold) {
+    // The registry's per-identity claim caches are data contracts: a STOP byte, then 128-byte entries.
+    if (names.has(access.address)) continue;
+    const code = await ethers.provider.getCode(access.address);
+    if (code.startsWith("0x00") && (code.length / 2 - 2) % 128 === 0)
+      names.set(access.address, "claim cache (data contract)");
+  }
+  process.stdout.write(`${formatAccounting(accounting, names)}\n`);
 }
 
 async function nameSuite(suite: Suite, extra: Record<string, string>) {
@@ -61,13 +83,23 @@ async function main() {
     symbol: "G",
     agents: [await agent.getAddress()],
     modules: [
-      { module: await m.countryAllow.getAddress(), calls: [m.countryAllow.interface.encodeFunctionData("listCountries", [[COUNTRY.JP]])] },
-      { module: await m.maxBalance.getAddress(), calls: [m.maxBalance.interface.encodeFunctionData("setMaxBalance", [10n ** 12n])] },
-      { module: await m.supplyCap.getAddress(), calls: [m.supplyCap.interface.encodeFunctionData("setSupplyCap", [10n ** 15n])] },
+      {
+        module: await m.countryAllow.getAddress(),
+        calls: [m.countryAllow.interface.encodeFunctionData("listCountries", [[COUNTRY.JP]])],
+      },
+      {
+        module: await m.maxBalance.getAddress(),
+        calls: [m.maxBalance.interface.encodeFunctionData("setMaxBalance", [10n ** 12n])],
+      },
+      {
+        module: await m.supplyCap.getAddress(),
+        calls: [m.supplyCap.interface.encodeFunctionData("setSupplyCap", [10n ** 15n])],
+      },
     ],
   });
   for (const series of [plain, guarded]) {
-    for (const wallet of [alice, bob]) await (await series.token.connect(agent).mint(await wallet.getAddress(), 10n ** 6n)).wait();
+    for (const wallet of [alice, bob])
+      await (await series.token.connect(agent).mint(await wallet.getAddress(), 10n ** 6n)).wait();
   }
   const names = await nameSuite(suite, {
     "ClaimIssuer (revocation check)": await kyc.issuer.getAddress(),
@@ -75,7 +107,9 @@ async function main() {
     "token proxy (guarded)": await guarded.token.getAddress(),
     "compliance proxy (guarded)": await guarded.compliance.getAddress(),
   });
-  const implementation = await (await ethers.getContractAt("UpgradeableBeacon", await suite.factory.tokenBeacon())).implementation();
+  const implementation = await (
+    await ethers.getContractAt("UpgradeableBeacon", await suite.factory.tokenBeacon())
+  ).implementation();
   names.set(implementation, "SecurityToken implementation");
   names.set(
     await (await ethers.getContractAt("UpgradeableBeacon", await suite.factory.complianceBeacon())).implementation(),
