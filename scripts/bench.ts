@@ -8,6 +8,7 @@ import path from "node:path";
 import { ethers, network } from "hardhat";
 import type { ContractTransactionResponse, Signer } from "ethers";
 import { COUNTRY, TOPICS } from "./lib/constants";
+import { accountGas, type TraceStep } from "./lib/gas-accounting";
 import { createIdentityClone, deployClaimIssuer, deployIdentity, issueClaim } from "./lib/onchainid";
 import { createSeries, deploySuite, onboardInvestor, setUpKyc, type Suite } from "./lib/suite";
 import { benchBonds } from "./bench-bonds";
@@ -29,6 +30,34 @@ async function gas(tx: Promise<ContractTransactionResponse>): Promise<bigint> {
   const receipt = await (await tx).wait();
   if (!receipt) throw new Error("no receipt");
   return receipt.gasUsed;
+}
+
+/** gasUsed of a transaction, and a note splitting it into the EVM's access, write and log charges and computation. */
+async function gasWithAccounting(tx: Promise<ContractTransactionResponse>): Promise<{ gasUsed: bigint; note: string }> {
+  const sent = await tx;
+  const receipt = await sent.wait();
+  if (!receipt) throw new Error("no receipt");
+  const trace = (await network.provider.send("debug_traceTransaction", [
+    sent.hash,
+    { disableStorage: true, disableMemory: true },
+  ])) as { structLogs: TraceStep[] };
+  const block = await ethers.provider.getBlock(receipt.blockNumber);
+  const a = accountGas({
+    gasUsed: Number(receipt.gasUsed),
+    from: sent.from,
+    to: sent.to!,
+    data: sent.data,
+    coinbase: block!.miner,
+    steps: trace.structLogs,
+  });
+  const charges = a.gasUsed - a.computation;
+  const accounts = a.cold.filter((c) => c.kind === "account").length;
+  const slots = a.cold.filter((c) => c.kind === "slot" && c.op === "SLOAD").length;
+  const n = (value: number) => value.toLocaleString("en-US");
+  return {
+    gasUsed: receipt.gasUsed,
+    note: `charges ${n(charges)} (${accounts} cold accounts, ${slots} cold slot reads, writes ${n(a.storageWrites)}) + computation ${n(a.computation)}`,
+  };
 }
 
 function record(row: Row) {
@@ -58,10 +87,29 @@ async function baseScenario(signers: Signer[]) {
   for (const wallet of [alice, bob, charlie]) {
     investors.push(await onboardInvestor({ suite, registrar, kyc, wallet }));
   }
-  return { suite, kyc, token, createGas: receipt.gasUsed, owner, agent, registrar, kycKey, alice, bob, charlie, dave, investors };
+  return {
+    suite,
+    kyc,
+    token,
+    createGas: receipt.gasUsed,
+    owner,
+    agent,
+    registrar,
+    kycKey,
+    alice,
+    bob,
+    charlie,
+    dave,
+    investors,
+  };
 }
 
-async function measureOnboarding(suite: Suite, registrar: Signer, kyc: Awaited<ReturnType<typeof setUpKyc>>, wallet: Signer) {
+async function measureOnboarding(
+  suite: Suite,
+  registrar: Signer,
+  kyc: Awaited<ReturnType<typeof setUpKyc>>,
+  wallet: Signer,
+) {
   // For comparison: an IdentityProxy following the implementation authority (ONCHAINID's own way).
   await deployIdentity(wallet, suite.identityAuthority);
   const proxyReceipt = await ethers.provider.getTransactionReceipt(
@@ -79,7 +127,9 @@ async function measureOnboarding(suite: Suite, registrar: Signer, kyc: Awaited<R
   const claimBlock = await ethers.provider.getBlock(before + 1, true);
   const claimGas = (await ethers.provider.getTransactionReceipt(claimBlock!.transactions[0]))!.gasUsed;
   const registerGas = await gas(
-    suite.identityRegistry.connect(registrar).registerIdentity(await wallet.getAddress(), await identity.getAddress(), COUNTRY.JP),
+    suite.identityRegistry
+      .connect(registrar)
+      .registerIdentity(await wallet.getAddress(), await identity.getAddress(), COUNTRY.JP),
   );
   return { deployGas, proxyGas, claimGas, registerGas };
 }
@@ -96,54 +146,104 @@ async function main() {
   const addr = async (s: Signer) => s.getAddress();
 
   const firstMint = await gas(token.connect(agent).mint(await addr(b), 1_000_000n));
+  const mint = await gasWithAccounting(token.connect(agent).mint(await addr(a), 1_000_000n));
   record({
     operation: "mint to a new holder",
-    kosai: await gas(token.connect(agent).mint(await addr(a), 1_000_000n)),
+    kosai: mint.gasUsed,
     trex: "226,341",
     target: "≤ 90,000",
-    note: `the series' very first mint also takes the supply from zero: ${firstMint.toLocaleString("en-US")}`,
+    note: `${mint.note}; the series' very first mint also takes the supply from zero: ${firstMint.toLocaleString("en-US")}`,
   });
+  const existing = await gasWithAccounting(token.connect(a).transfer(await addr(b), 50_000n));
   record({
     operation: "transfer to an existing holder, 1 claim topic, no modules",
-    kosai: await gas(token.connect(a).transfer(await addr(b), 50_000n)),
+    kosai: existing.gasUsed,
     trex: "214,389",
     target: "≤ 60,000",
+    note: existing.note,
   });
+  const newHolder = await gasWithAccounting(token.connect(a).transfer(await addr(c), 50_000n));
   record({
     operation: "transfer to a new holder, no modules",
-    kosai: await gas(token.connect(a).transfer(await addr(c), 50_000n)),
+    kosai: newHolder.gasUsed,
     trex: "231,489",
     target: "≤ 80,000",
+    note: newHolder.note,
   });
   const transferGas = rows[1].kosai;
 
   // batch of 10 to existing holders: ten wallets of bob's identity, each already holding
-  const batchWallets = Array.from({ length: 10 }, (_, i) => ethers.getAddress(ethers.zeroPadValue(ethers.toBeHex(0xb0b000 + i), 20)));
+  const batchWallets = Array.from({ length: 10 }, (_, i) =>
+    ethers.getAddress(ethers.zeroPadValue(ethers.toBeHex(0xb0b000 + i), 20)),
+  );
   await suite.identityRegistry.connect(registrar).batchRegisterIdentity(
     batchWallets,
     batchWallets.map(() => base.investors[1].identity.target as string),
     batchWallets.map(() => COUNTRY.JP),
   );
-  await gas(token.connect(agent).batchMint(batchWallets, batchWallets.map(() => 1n)));
-  const batchGas = await gas(token.connect(a).batchTransfer(batchWallets, batchWallets.map(() => 1_000n)));
-  record({ operation: "batch transfer of 10 (existing holders), whole batch", kosai: batchGas, note: `${(batchGas / 10n).toLocaleString("en-US")} per transfer` });
-  record({ operation: "forced transfer", kosai: await gas(token.connect(agent).forcedTransfer(await addr(a), await addr(b), 1_000n)) });
-  record({ operation: "freeze a wallet", kosai: await gas(token.connect(agent).setAddressFrozen(await addr(c), true)) });
-  record({ operation: "freeze partial amount", kosai: await gas(token.connect(agent).freezePartialTokens(await addr(b), 10_000n)) });
+  await gas(
+    token.connect(agent).batchMint(
+      batchWallets,
+      batchWallets.map(() => 1n),
+    ),
+  );
+  const batchGas = await gas(
+    token.connect(a).batchTransfer(
+      batchWallets,
+      batchWallets.map(() => 1_000n),
+    ),
+  );
+  record({
+    operation: "batch transfer of 10 (existing holders), whole batch",
+    kosai: batchGas,
+    note: `${(batchGas / 10n).toLocaleString("en-US")} per transfer`,
+  });
+  record({
+    operation: "forced transfer",
+    kosai: await gas(token.connect(agent).forcedTransfer(await addr(a), await addr(b), 1_000n)),
+  });
+  record({
+    operation: "freeze a wallet",
+    kosai: await gas(token.connect(agent).setAddressFrozen(await addr(c), true)),
+  });
+  record({
+    operation: "freeze partial amount",
+    kosai: await gas(token.connect(agent).freezePartialTokens(await addr(b), 10_000n)),
+  });
   record({ operation: "burn", kosai: await gas(token.connect(agent).burn(await addr(b), 1_000n)) });
-  await suite.identityRegistry.connect(registrar).registerIdentity(await addr(dave), base.investors[0].identity.target as string, COUNTRY.JP);
+  await suite.identityRegistry
+    .connect(registrar)
+    .registerIdentity(await addr(dave), base.investors[0].identity.target as string, COUNTRY.JP);
   record({
     operation: "recovery of a lost wallet",
-    kosai: await gas(token.connect(agent).recoveryAddress(await addr(a), await addr(dave), base.investors[0].identity.target as string)),
+    kosai: await gas(
+      token
+        .connect(agent)
+        .recoveryAddress(await addr(a), await addr(dave), base.investors[0].identity.target as string),
+    ),
   });
 
   // ---------------------------------------------------------------- series creation
-  record({ operation: "new series: deploy and wire (no modules)", kosai: base.createGas, trex: "3,730,981", target: "≤ 700,000" });
+  record({
+    operation: "new series: deploy and wire (no modules)",
+    kosai: base.createGas,
+    trex: "3,730,981",
+    target: "≤ 700,000",
+  });
   const m = suite.modules;
   const threeModules = async () => [
-    { module: await m.countryAllow.getAddress(), calls: [m.countryAllow.interface.encodeFunctionData("listCountries", [[COUNTRY.JP]])] },
-    { module: await m.maxBalance.getAddress(), calls: [m.maxBalance.interface.encodeFunctionData("setMaxBalance", [100_000_000n])] },
-    { module: await m.supplyCap.getAddress(), calls: [m.supplyCap.interface.encodeFunctionData("setSupplyCap", [1_000_000_000_000n])] },
+    {
+      module: await m.countryAllow.getAddress(),
+      calls: [m.countryAllow.interface.encodeFunctionData("listCountries", [[COUNTRY.JP]])],
+    },
+    {
+      module: await m.maxBalance.getAddress(),
+      calls: [m.maxBalance.interface.encodeFunctionData("setMaxBalance", [100_000_000n])],
+    },
+    {
+      module: await m.supplyCap.getAddress(),
+      calls: [m.supplyCap.interface.encodeFunctionData("setSupplyCap", [1_000_000_000_000n])],
+    },
   ];
   const withModules = await createSeries(suite, base.owner, {
     name: "JGB 10Y #376",
@@ -151,17 +251,22 @@ async function main() {
     agents: [await agent.getAddress()],
     modules: await threeModules(),
   });
-  record({ operation: "new series with country allow-list + max balance + supply cap", kosai: withModules.receipt.gasUsed });
+  record({
+    operation: "new series with country allow-list + max balance + supply cap",
+    kosai: withModules.receipt.gasUsed,
+  });
 
   // ---------------------------------------------------------------- transfer with three modules
   await gas(withModules.token.connect(agent).mint(await addr(b), 1_000_000n));
   await gas(withModules.token.connect(agent).mint(await addr(c), 1_000_000n));
   await gas(withModules.token.connect(c).transfer(await addr(b), 50_000n));
+  const guarded = await gasWithAccounting(withModules.token.connect(c).transfer(await addr(b), 50_000n));
   record({
     operation: "transfer to an existing holder with country allow-list + max balance per identity + supply cap",
-    kosai: await gas(withModules.token.connect(c).transfer(await addr(b), 50_000n)),
+    kosai: guarded.gasUsed,
     trex: "≈ 322,000",
     target: "≤ 80,000",
+    note: guarded.note,
   });
 
   // ---------------------------------------------------------------- onboarding
@@ -180,12 +285,23 @@ async function main() {
     const [owner2, agent2, registrar2, kycKey2, x, y] = signers.slice(13, 19);
     const s2 = await deploySuite(owner2, registrar2);
     const k2 = await setUpKyc(s2, owner2, kycKey2, [TOPICS.KYC, TOPICS.AML], [TOPICS.KYC, TOPICS.AML]);
-    const series = await createSeries(s2, owner2, { name: "two topics", symbol: "T2", agents: [await agent2.getAddress()] });
-    for (const w of [x, y]) await onboardInvestor({ suite: s2, registrar: registrar2, kyc: k2, wallet: w, topics: [TOPICS.KYC, TOPICS.AML] });
+    const series = await createSeries(s2, owner2, {
+      name: "two topics",
+      symbol: "T2",
+      agents: [await agent2.getAddress()],
+    });
+    for (const w of [x, y])
+      await onboardInvestor({ suite: s2, registrar: registrar2, kyc: k2, wallet: w, topics: [TOPICS.KYC, TOPICS.AML] });
     await gas(series.token.connect(agent2).mint(await addr(x), 1_000_000n));
     await gas(series.token.connect(agent2).mint(await addr(y), 1_000_000n));
     const twoTopics = await gas(series.token.connect(x).transfer(await addr(y), 50_000n));
-    record({ operation: "each extra required claim topic", kosai: twoTopics - transferGas, trex: "+58,800", target: "≤ +5,000", note: `transfer with 2 topics: ${twoTopics.toLocaleString("en-US")}` });
+    record({
+      operation: "each extra required claim topic",
+      kosai: twoTopics - transferGas,
+      trex: "+58,800",
+      target: "≤ +5,000",
+      note: `transfer with 2 topics: ${twoTopics.toLocaleString("en-US")}`,
+    });
   });
 
   // ---------------------------------------------------------------- extra trusted issuers
@@ -200,13 +316,23 @@ async function main() {
       await s2.issuersRegistry.connect(owner2).addTrustedIssuer(await issuer.getAddress(), [TOPICS.KYC]);
       last = { issuer, key: kycKey2 };
     }
-    const series = await createSeries(s2, owner2, { name: "five issuers", symbol: "I5", agents: [await agent2.getAddress()] });
+    const series = await createSeries(s2, owner2, {
+      name: "five issuers",
+      symbol: "I5",
+      agents: [await agent2.getAddress()],
+    });
     for (const w of [x, y]) await onboardInvestor({ suite: s2, registrar: registrar2, kyc: last!, wallet: w });
     await gas(series.token.connect(agent2).mint(await addr(x), 1_000_000n));
     await gas(series.token.connect(agent2).mint(await addr(y), 1_000_000n));
     const fiveIssuers = await gas(series.token.connect(x).transfer(await addr(y), 50_000n));
     const perIssuer = (fiveIssuers - transferGas) / BigInt(ISSUERS - 1);
-    record({ operation: "each extra trusted issuer (claim from the last one)", kosai: perIssuer, trex: "+23,600", target: "≈ 0", note: `transfer with ${ISSUERS} issuers: ${fiveIssuers.toLocaleString("en-US")}` });
+    record({
+      operation: "each extra trusted issuer (claim from the last one)",
+      kosai: perIssuer,
+      trex: "+23,600",
+      target: "≈ 0",
+      note: `transfer with ${ISSUERS} issuers: ${fiveIssuers.toLocaleString("en-US")}`,
+    });
   });
 
   // ---------------------------------------------------------------- 1 vs 10,000 holders
@@ -219,17 +345,29 @@ async function main() {
     const identity = base.investors[1].identity.target as string;
     for (let i = 0; i < HOLDERS; i += CHUNK) {
       const chunk = wallets.slice(i, i + CHUNK);
-      await suite.identityRegistry.connect(registrar).batchRegisterIdentity(chunk, chunk.map(() => identity), chunk.map(() => COUNTRY.JP));
-      await token.connect(agent).batchMint(chunk, chunk.map(() => 1n));
+      await suite.identityRegistry.connect(registrar).batchRegisterIdentity(
+        chunk,
+        chunk.map(() => identity),
+        chunk.map(() => COUNTRY.JP),
+      );
+      await token.connect(agent).batchMint(
+        chunk,
+        chunk.map(() => 1n),
+      );
     }
     const holders = await gas(token.connect(b).transfer(await addr(dave), 1_000n));
     const reference = await snapshotRevert(async () => 0n);
     void reference;
-    record({ operation: `transfer to an existing holder with ${HOLDERS.toLocaleString("en-US")} holders`, kosai: holders, note: "same as with a handful: no per-holder state is read" });
+    record({
+      operation: `transfer to an existing holder with ${HOLDERS.toLocaleString("en-US")} holders`,
+      kosai: holders,
+      note: "same as with a handful: no per-holder state is read",
+    });
   });
 
   // ---------------------------------------------------------------- DvP settlement (scripts/bench-dvp.ts)
-  for (const row of await benchDvp()) record({ operation: row.label, kosai: row.gas, target: row.target, note: row.note });
+  for (const row of await benchDvp())
+    record({ operation: row.label, kosai: row.gas, target: row.target, note: row.note });
 
   // ---------------------------------------------------------------- bonds: series, coupons, redemption (scripts/bench-bonds.ts)
   for (const row of await benchBonds()) {
@@ -255,7 +393,10 @@ function renderTable(): string {
   const lines = [
     "| operation | kosai | T-REX 4.1.6 | target | note |",
     "|---|---:|---:|---:|---|",
-    ...rows.map((r) => `| ${r.operation} | ${r.kosai.toLocaleString("en-US")} | ${r.trex ?? ""} | ${r.target ?? ""} | ${r.note ?? ""} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.operation} | ${r.kosai.toLocaleString("en-US")} | ${r.trex ?? ""} | ${r.target ?? ""} | ${r.note ?? ""} |`,
+    ),
   ];
   return lines.join("\n");
 }
