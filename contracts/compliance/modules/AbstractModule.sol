@@ -5,6 +5,7 @@ import {IModularCompliance} from "../IModularCompliance.sol";
 import {IIdentityRegistry} from "../../identity/IIdentityRegistry.sol";
 import {IERC3643} from "../../token/IERC3643.sol";
 import {IComplianceModule, TransferContext} from "./IComplianceModule.sol";
+import {TransferContexts} from "./TransferContexts.sol";
 
 /// @title AbstractModule
 /// @notice Binding bookkeeping shared by every module, and the lookups modules make through the token.
@@ -82,6 +83,20 @@ abstract contract AbstractModule is IComplianceModule {
         TransferContext calldata context
     ) external onlyBoundCompliance {
         _action(from, to, value, msg.sender, context);
+    }
+
+    /// @inheritdoc IComplianceModule
+    function moduleCheckAndActionWithContext(
+        address from,
+        address to,
+        uint256 value,
+        TransferContext calldata before
+    ) external onlyBoundCompliance returns (bool allowed) {
+        TransferContext memory context = before;
+        if (!_check(from, to, value, msg.sender, context)) return false;
+        TransferContexts.applyChange(from, to, value, context);
+        _action(from, to, value, msg.sender, context);
+        return true;
     }
 
     /// @inheritdoc IComplianceModule
