@@ -22,11 +22,14 @@ abstract contract AbstractModule is IComplianceModule {
     /// @dev {_contextNeeds} bits: the total supply (given for mints and burns only).
     uint8 internal constant CONTEXT_SUPPLY = 4;
 
-    /// @dev Whether a compliance is bound, and how many times it has been bound: one slot, so a module
-    /// keeping state per binding (identity ledgers) reads it with the same SLOAD as the caller check.
+    /// @dev Whether a compliance is bound, how many times it has been bound, and one setting of the module
+    /// for it: one slot, so a module keeping state per binding (identity ledgers) reads it with the same
+    /// SLOAD as the caller check, and a check that reads the binding gets the setting for free. The setting
+    /// survives unbinding, like any other per-compliance setting.
     struct Binding {
         bool bound;
         uint64 count;
+        uint128 setting;
     }
 
     mapping(address compliance => Binding binding) private _bindings;
@@ -178,6 +181,16 @@ abstract contract AbstractModule is IComplianceModule {
     /// @dev How many times `compliance` has been bound (the current binding's number; zero if never).
     function _bindingCount(address compliance) internal view returns (uint64) {
         return _bindings[compliance].count;
+    }
+
+    /// @dev The setting kept in the binding slot of `compliance` (zero if never set).
+    function _bindingSetting(address compliance) internal view returns (uint128) {
+        return _bindings[compliance].setting;
+    }
+
+    /// @dev Keeps `setting` in the binding slot of `compliance`.
+    function _setBindingSetting(address compliance, uint128 setting) internal {
+        _bindings[compliance].setting = setting;
     }
 
     /// @dev The token bound to `compliance`.

@@ -11,18 +11,24 @@ import {IComplianceModule, ModuleHooks, TransferContext} from "./IComplianceModu
 /// investor below the minimum is not.
 /// @dev Burns (redemption) are never checked, and forced transfers bypass compliance, so a holding can
 /// fall below the minimum that way; such an investor may still sell everything or top up to the minimum.
-/// Moves between wallets of one investor leave its holding unchanged and are always allowed.
+/// Moves between wallets of one investor leave its holding unchanged and are always allowed. The minimum
+/// sits in the binding's slot, which the check reads anyway for the ledger.
 contract IdentityMinimumHoldingModule is IdentityBalanceModule {
     /// @notice The minimum holding for `compliance` changed.
     event MinimumHoldingSet(address indexed compliance, uint256 minimumHolding);
 
-    mapping(address compliance => uint256 minimum) private _minimumHolding;
+    /// @notice The minimum does not fit the 128 bits it is kept in (far above any token's supply).
+    error MinimumHoldingAboveLimit(uint256 minimumHolding, uint256 limit);
 
     /// @notice Sets the minimum nonzero holding per investor for the calling compliance (zero: no rule).
-    /// @dev Requirements: caller is a bound compliance. Emits {MinimumHoldingSet}.
+    /// @dev Requirements: caller is a bound compliance; `minimumHolding_` at most 2^128 - 1.
+    /// Emits {MinimumHoldingSet}.
     /// @param minimumHolding_ the minimum, in token units.
     function setMinimumHolding(uint256 minimumHolding_) external onlyBoundCompliance {
-        _minimumHolding[msg.sender] = minimumHolding_;
+        if (minimumHolding_ > type(uint128).max) {
+            revert MinimumHoldingAboveLimit(minimumHolding_, type(uint128).max);
+        }
+        _setBindingSetting(msg.sender, uint128(minimumHolding_));
         emit MinimumHoldingSet(msg.sender, minimumHolding_);
     }
 
@@ -30,7 +36,7 @@ contract IdentityMinimumHoldingModule is IdentityBalanceModule {
     /// @param compliance the compliance asked about.
     /// @return the minimum, in token units.
     function minimumHolding(address compliance) external view returns (uint256) {
-        return _minimumHolding[compliance];
+        return _bindingSetting(compliance);
     }
 
     function _check(
@@ -40,7 +46,7 @@ contract IdentityMinimumHoldingModule is IdentityBalanceModule {
         address compliance,
         TransferContext memory context
     ) internal view override returns (bool) {
-        uint256 minimum = _minimumHolding[compliance];
+        uint256 minimum = _bindingSetting(compliance);
         if (minimum == 0) return true;
         address toInvestor = _recipientInvestor(compliance, to, context);
         if (from != address(0)) {
