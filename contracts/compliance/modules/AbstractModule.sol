@@ -95,11 +95,7 @@ abstract contract AbstractModule is IComplianceModule {
         uint256 value,
         TransferContext calldata before
     ) external onlyBoundCompliance returns (bool allowed) {
-        TransferContext memory context = before;
-        if (!_check(from, to, value, msg.sender, context)) return false;
-        TransferContexts.applyChange(from, to, value, context);
-        _action(from, to, value, msg.sender, context);
-        return true;
+        return _checkAndAction(from, to, value, msg.sender, before);
     }
 
     /// @inheritdoc IComplianceModule
@@ -144,6 +140,22 @@ abstract contract AbstractModule is IComplianceModule {
     /// @dev Records a transfer, a mint (`from` zero) or a burn (`to` zero) for `compliance`, given the
     /// state after the change. Modules without action hooks keep this empty default.
     function _action(address, address, uint256, address, TransferContext memory) internal virtual {}
+
+    /// @dev {_check} on `context` (the state before the change) and, if allowed, {_action} on the state
+    /// after it, which `context` holds on return. Modules whose check and action share look-ups override
+    /// it to make them once; the answer and the records must stay those of {_check} then {_action}.
+    function _checkAndAction(
+        address from,
+        address to,
+        uint256 value,
+        address compliance,
+        TransferContext memory context
+    ) internal virtual returns (bool) {
+        if (!_check(from, to, value, compliance, context)) return false;
+        TransferContexts.applyChange(from, to, value, context);
+        _action(from, to, value, compliance, context);
+        return true;
+    }
 
     /// @dev Which parts of the {TransferContext} the module reads, as CONTEXT_* bits: the ERC-3643 entry
     /// points look up only these.

@@ -2,7 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IdentityBalanceModule} from "./IdentityBalanceModule.sol";
-import {IComplianceModule, ModuleHooks, TransferContext} from "./IComplianceModule.sol";
+import {IComplianceModule, ModuleHooks} from "./IComplianceModule.sol";
 
 /// @title IdentityMinimumHoldingModule
 /// @notice A minimum holding per investor identity (all its wallets together), as resident-participation
@@ -39,23 +39,21 @@ contract IdentityMinimumHoldingModule is IdentityBalanceModule {
         return _bindingSetting(compliance);
     }
 
-    function _check(
-        address from,
-        address to,
-        uint256 value,
+    function _checkInvestors(
         address compliance,
-        TransferContext memory context
+        Ledger storage ledger,
+        address fromInvestor,
+        address toInvestor,
+        uint256 value
     ) internal view override returns (bool) {
         uint256 minimum = _bindingSetting(compliance);
         if (minimum == 0) return true;
-        address toInvestor = _recipientInvestor(compliance, to, context);
-        if (from != address(0)) {
-            address fromInvestor = _senderInvestor(compliance, from, context);
+        if (fromInvestor != address(0)) {
             if (fromInvestor == toInvestor) return true;
-            uint256 held = _balanceOfInvestor(compliance, fromInvestor);
+            uint256 held = ledger.balanceOf[fromInvestor];
             if (!_acceptable(held > value ? held - value : 0, minimum)) return false;
         }
-        return _acceptable(_balanceOfInvestor(compliance, toInvestor) + value, minimum);
+        return _acceptable(ledger.balanceOf[toInvestor] + value, minimum);
     }
 
     /// @inheritdoc IComplianceModule

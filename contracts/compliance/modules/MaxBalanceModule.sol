@@ -2,7 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IdentityBalanceModule} from "./IdentityBalanceModule.sol";
-import {IComplianceModule, ModuleHooks, TransferContext} from "./IComplianceModule.sol";
+import {IComplianceModule, ModuleHooks} from "./IComplianceModule.sol";
 
 /// @title MaxBalanceModule
 /// @notice Caps the units one investor identity may hold across all its wallets.
@@ -41,15 +41,15 @@ contract MaxBalanceModule is IdentityBalanceModule {
         return "MaxBalanceModule";
     }
 
-    function _check(
-        address from,
-        address to,
-        uint256 value,
+    /// @dev Moves between wallets of one investor leave its holding unchanged and are always allowed.
+    function _checkInvestors(
         address compliance,
-        TransferContext memory context
+        Ledger storage ledger,
+        address fromInvestor,
+        address toInvestor,
+        uint256 value
     ) internal view override returns (bool) {
-        address toInvestor = _recipientInvestor(compliance, to, context);
-        if (from != address(0) && _senderInvestor(compliance, from, context) == toInvestor) return true;
-        return _balanceOfInvestor(compliance, toInvestor) + value <= _bindingSetting(compliance);
+        if (fromInvestor == toInvestor) return true;
+        return ledger.balanceOf[toInvestor] + value <= _bindingSetting(compliance);
     }
 }
