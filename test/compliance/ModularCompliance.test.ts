@@ -1046,6 +1046,28 @@ describe("ModularCompliance", function () {
         expect(await compliance.transferHookModules()).to.deep.equal([0n, 0n]);
       });
     });
+
+    describe("when the compliance holds the most modules", function () {
+      it("keeps the 25th index, and a transfer is checked and recorded by the module there", async function () {
+        const { compliance, token, suite, accounts, lockUps } = await loadFixture(withTwentyFiveLockUpModulesFixture);
+        const { maxHolders } = suite.modules;
+        for (const lockUp of lockUps.slice(0, 24)) await compliance.connect(accounts.owner).addModule(lockUp);
+        await compliance.connect(accounts.owner).addModule(maxHolders);
+        await configureModule(compliance, accounts.owner, maxHolders, "setMaxHolders", [1n]);
+        expect(await compliance.transferHookModules()).to.deep.equal([(1n << 25n) - 1n, 1n << 24n]);
+        await token.connect(accounts.agent).mint(accounts.alice.address, 2n * JGB_UNIT);
+        const complianceAddress = await compliance.getAddress();
+        expect(await maxHolders.holderCount(complianceAddress)).to.equal(1n);
+        await expect(token.connect(accounts.alice).transfer(accounts.bob.address, JGB_UNIT))
+          .to.be.revertedWithCustomError(token, "TokenTransferNotCompliant")
+          .withArgs(accounts.alice.address, accounts.bob.address, JGB_UNIT, await maxHolders.getAddress());
+        await compliance.connect(accounts.owner).removeModule(lockUps[0]); // maxHolders moves to index 0
+        expect(await compliance.transferHookModules()).to.deep.equal([(1n << 24n) - 1n, 1n]);
+        await configureModule(compliance, accounts.owner, maxHolders, "setMaxHolders", [2n]);
+        await token.connect(accounts.alice).transfer(accounts.bob.address, JGB_UNIT);
+        expect(await maxHolders.holderCount(complianceAddress)).to.equal(2n);
+      });
+    });
   });
 
   describe(".getModules() / .isModuleBound() / .getTokenBound()", function () {
