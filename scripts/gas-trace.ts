@@ -1,8 +1,7 @@
 /**
  * Where the gas of a transfer goes: `npx hardhat run scripts/gas-trace.ts`. Deploys the suite, makes one
- * holder transfer with no modules, one with country allow-list + max balance + supply cap, and a mint under
- * those modules, and prints each call frame with the gas it used (cold account access included), from
- * Hardhat's debug trace. `GAS_TRACE_STORAGE=1` adds each frame's own SLOADs (cold ones counted) and SSTOREs.
+ * holder transfer with no modules and one with country allow-list + max balance + supply cap, and prints
+ * each call frame with the gas it used (cold account access included), from Hardhat's debug trace.
  */
 import { ethers, network } from "hardhat";
 import type { Signer } from "ethers";
@@ -14,30 +13,6 @@ interface StructLog {
   gas: number;
   depth: number;
   stack: string[];
-}
-
-/** GAS_TRACE_STORAGE=1: also print, per frame, its own SLOADs and SSTOREs and how many of the SLOADs were cold. */
-const STORAGE_DETAIL = process.env.GAS_TRACE_STORAGE === "1";
-
-/** The storage operations a frame makes itself (not its subcalls), between trace steps `from` and `to`. */
-function storageOps(logs: StructLog[], from: number, to: number, depth: number): string {
-  let sloads = 0;
-  let cold = 0;
-  let sstores = 0;
-  let sstoreGas = 0;
-  for (let k = from; k < to; k++) {
-    const log = logs[k];
-    if (log.depth !== depth) continue;
-    const cost = log.gas - (logs[k + 1]?.gas ?? log.gas);
-    if (log.op === "SLOAD") {
-      sloads++;
-      if (cost >= 2100) cold++;
-    } else if (log.op === "SSTORE") {
-      sstores++;
-      sstoreGas += cost;
-    }
-  }
-  return `[SLOAD ${sloads} (${cold} cold), SSTORE ${sstores} (${sstoreGas.toLocaleString("en-US")} gas)]`;
 }
 
 async function traceTransfer(label: string, names: Map<string, string>, send: () => Promise<{ hash: string }>) {
@@ -58,8 +33,7 @@ async function traceTransfer(label: string, names: Map<string, string>, send: ()
     let j = i + 1;
     while (j < logs.length && logs[j].depth > log.depth) j++;
     const used = log.gas - (logs[j]?.gas ?? 0);
-    const detail = STORAGE_DETAIL ? ` ${storageOps(logs, i + 1, j, log.depth + 1)}` : "";
-    process.stdout.write(`${"  ".repeat(log.depth)}${log.op} ${names.get(target) ?? target} ${used.toLocaleString("en-US")}${detail}\n`);
+    process.stdout.write(`${"  ".repeat(log.depth)}${log.op} ${names.get(target) ?? target} ${used.toLocaleString("en-US")}\n`);
   }
   process.stdout.write(`  SLOADs: ${sloads}\n`);
 }
@@ -110,9 +84,6 @@ async function main() {
   await traceTransfer("transfer, 1 topic, no modules", names, () => plain.token.connect(alice).transfer(bob, 1_000n));
   await traceTransfer("transfer, country allow + max balance + supply cap", names, () =>
     guarded.token.connect(alice).transfer(bob, 1_000n),
-  );
-  await traceTransfer("mint to a holder, country allow + max balance + supply cap", names, () =>
-    guarded.token.connect(agent).mint(alice, 1_000n),
   );
 }
 
