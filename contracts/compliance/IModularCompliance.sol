@@ -87,7 +87,12 @@ interface IModularCompliance {
     /// `check`, {checkTransferWithContext}; unless a module refuses, then {transferred}, {created} (`from`
     /// zero) or {destroyed} (`to` zero), handing every interested module the context after the change
     /// (derived from `before`: the balances and, for a mint or burn, the supply moved by `amount`).
-    /// @dev Requirements: caller is the bound token. A refusal records nothing; the token then reverts.
+    /// A module that both checks and records the operation is asked and told in one call
+    /// ({IComplianceModule-moduleCheckAndActionWithContext}), in its turn among the checks.
+    /// @dev Requirements: caller is the bound token, which must revert on a refusal: a module that checks
+    /// and records may have recorded before a later module refused (the kosai token reverts the whole
+    /// operation). The refusing module is the first in {getModules} order, as {checkTransferWithContext}
+    /// names it, since no module's check reads another module's records.
     /// @param from the sender (zero: a mint).
     /// @param to the recipient (zero: a burn).
     /// @param amount the units moved.
@@ -126,6 +131,13 @@ interface IModularCompliance {
     /// @notice The union of the hook masks of all modules (kosai extension): the bound token skips
     /// calls no module listens to.
     function hookMask() external view returns (uint8);
+
+    /// @notice Which modules check and which record holder transfers (kosai extension): bit i of `checking`
+    /// is set when `getModules()[i]` declared CHECK_TRANSFER, bit i of `recording` when it declared
+    /// ACTION_TRANSFER. Kept with the bound token's address, so a transfer reads only the listeners' slots.
+    /// @return checking the indexes of the modules that check transfers.
+    /// @return recording the indexes of the modules that record transfers.
+    function transferHookModules() external view returns (uint32 checking, uint32 recording);
 
     /// @notice The modules, in the order they are consulted.
     function getModules() external view returns (address[] memory);

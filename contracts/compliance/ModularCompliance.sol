@@ -6,11 +6,15 @@ import {Address} from "@openzeppelin/contracts/utils/Address.sol";
 import {Roles} from "../access/Roles.sol";
 import {IComplianceHooksListener, IModularCompliance} from "./IModularCompliance.sol";
 import {IComplianceModule, ModuleHooks, TransferContext} from "./modules/IComplianceModule.sol";
+import {TransferContexts} from "./modules/TransferContexts.sol";
 
 /// @title ModularCompliance
 /// @notice The transfer rules of one token series. Deployed behind a beacon proxy per series.
-/// @dev Each module sits in one slot with the hook mask it declared, so a transfer only calls the
-/// modules that check or record transfers, and a token with no modules pays for one SLOAD.
+/// @dev Each module sits in one slot with the hook mask it declared. The first slot also holds, for the
+/// two transfer hooks, which module indexes declared them, so a holder transfer reads the slots of the
+/// modules that listen to transfers only, and a token with no modules pays for one SLOAD. A module that
+/// both checks and records an operation is called once for both
+/// ({IComplianceModule-moduleCheckAndActionWithContext}).
 contract ModularCompliance is IModularCompliance, AccessControlDefaultAdminRulesUpgradeable {
     /// @notice Most modules per compliance (bounds every transfer's loop).
     uint256 public constant MAX_MODULES = 25;
@@ -20,10 +24,14 @@ contract ModularCompliance is IModularCompliance, AccessControlDefaultAdminRules
         uint8 hooks;
     }
 
+    /// @dev `checkTransferModules` and `actionTransferModules`: bit i set when `modules[i]` declared
+    /// CHECK_TRANSFER, respectively ACTION_TRANSFER (25 bits each; they share the first slot with the token).
     /// @custom:storage-location erc7201:kosai.storage.ModularCompliance
     struct ComplianceStorage {
         address token;
         uint8 moduleCount;
+        uint32 checkTransferModules;
+        uint32 actionTransferModules;
         ModuleSlot[MAX_MODULES] modules;
     }
 
@@ -99,8 +107,11 @@ contract ModularCompliance is IModularCompliance, AccessControlDefaultAdminRules
         IComplianceModule m = IComplianceModule(module);
         if (!m.isPlugAndPlay() && !m.canComplianceBind(address(this))) revert ComplianceModuleCannotBind(module);
         m.bindCompliance(address(this));
-        $.modules[count] = ModuleSlot(module, m.hooks());
+        uint8 hooks = m.hooks();
+        $.modules[count] = ModuleSlot(module, hooks);
         $.moduleCount = uint8(count + 1);
+        if (hooks & ModuleHooks.CHECK_TRANSFER != 0) $.checkTransferModules |= uint32(1 << count);
+        if (hooks & ModuleHooks.ACTION_TRANSFER != 0) $.actionTransferModules |= uint32(1 << count);
         emit ModuleAdded(module);
         _pushHookMask($);
     }
@@ -111,9 +122,12 @@ contract ModularCompliance is IModularCompliance, AccessControlDefaultAdminRules
         uint256 index = _indexOf($, module);
         if (index == type(uint256).max) revert ComplianceModuleNotBound(module);
         uint256 last = $.moduleCount - 1;
+        // The last module takes the removed one's place, and its transfer bits move with it.
         $.modules[index] = $.modules[last];
         delete $.modules[last];
         $.moduleCount = uint8(last);
+        $.checkTransferModules = _withoutIndex($.checkTransferModules, index, last);
+        $.actionTransferModules = _withoutIndex($.actionTransferModules, index, last);
         IComplianceModule(module).unbindCompliance(address(this));
         emit ModuleRemoved(module);
         _pushHookMask($);
@@ -144,23 +158,27 @@ contract ModularCompliance is IModularCompliance, AccessControlDefaultAdminRules
 
     /// @inheritdoc IModularCompliance
     function transferred(address from, address to, uint256 amount) external onlyToken {
-        _notify(
-            ModuleHooks.ACTION_TRANSFER,
-            abi.encodeCall(IComplianceModule.moduleTransferAction, (from, to, amount))
-        );
+        _notify(_s().actionTransferModules, abi.encodeCall(IComplianceModule.moduleTransferAction, (from, to, amount)));
     }
 
     /// @inheritdoc IModularCompliance
     function created(address to, uint256 amount) external onlyToken {
-        _notify(ModuleHooks.ACTION_MINT, abi.encodeCall(IComplianceModule.moduleMintAction, (to, amount)));
+        (, uint256 recording) = _listeners(_s(), address(0), to);
+        _notify(recording, abi.encodeCall(IComplianceModule.moduleMintAction, (to, amount)));
     }
 
     /// @inheritdoc IModularCompliance
     function destroyed(address from, uint256 amount) external onlyToken {
-        _notify(ModuleHooks.ACTION_BURN, abi.encodeCall(IComplianceModule.moduleBurnAction, (from, amount)));
+        (, uint256 recording) = _listeners(_s(), from, address(0));
+        _notify(recording, abi.encodeCall(IComplianceModule.moduleBurnAction, (from, amount)));
     }
 
     /// @inheritdoc IModularCompliance
+    /// @dev The checking modules are asked in order, each about the state before the change; one that also
+    /// records the operation checks and records in the same call. The modules that only record are told
+    /// last, once every check passed. A module's records are its own and no module's check reads another
+    /// module's records, so recording before a later module is asked changes no answer; and a refusal
+    /// makes the token revert everything recorded so far.
     function checkAndRecordWithContext(
         address from,
         address to,
@@ -168,28 +186,29 @@ contract ModularCompliance is IModularCompliance, AccessControlDefaultAdminRules
         bool check,
         TransferContext calldata before
     ) external onlyToken returns (address refusingModule) {
-        if (check) {
-            refusingModule = _refusingModuleWithContext(from, to, amount, before);
-            if (refusingModule != address(0)) return refusingModule;
-        }
         ComplianceStorage storage $ = _s();
-        uint256 count = $.moduleCount;
-        uint8 hook =
-            from == address(0)
-                ? ModuleHooks.ACTION_MINT
-                : (to == address(0) ? ModuleHooks.ACTION_BURN : ModuleHooks.ACTION_TRANSFER);
-        bytes memory callData;
-        for (uint256 i = 0; i < count; ++i) {
-            ModuleSlot memory slot = $.modules[i];
-            if (slot.hooks & hook == 0) continue;
-            if (callData.length == 0) {
-                callData = abi.encodeCall(
-                    IComplianceModule.moduleActionWithContext,
-                    (from, to, amount, _after(from, to, amount, before))
-                );
-            }
-            Address.functionCall(slot.module, callData);
+        (uint256 checking, uint256 recording) = _listeners($, from, to);
+        if (!check) checking = 0;
+        for (uint256 i = 0; checking >> i != 0; ++i) {
+            if ((checking >> i) & 1 == 0) continue;
+            IComplianceModule module = IComplianceModule($.modules[i].module);
+            bool allowed =
+                (recording >> i) & 1 != 0
+                    ? module.moduleCheckAndActionWithContext(from, to, amount, before)
+                    : module.moduleCheckWithContext(from, to, amount, address(this), before);
+            if (!allowed) return address(module);
         }
+        recording &= ~checking;
+        if (recording == 0) return address(0);
+        TransferContext memory next = before;
+        TransferContexts.applyChange(from, to, amount, next);
+        _notify(recording, abi.encodeCall(IComplianceModule.moduleActionWithContext, (from, to, amount, next)));
+    }
+
+    /// @inheritdoc IModularCompliance
+    function transferHookModules() external view returns (uint32 checking, uint32 recording) {
+        ComplianceStorage storage $ = _s();
+        return ($.checkTransferModules, $.actionTransferModules);
     }
 
     /// @inheritdoc IModularCompliance
@@ -244,13 +263,12 @@ contract ModularCompliance is IModularCompliance, AccessControlDefaultAdminRules
         TransferContext calldata context
     ) private view returns (address) {
         ComplianceStorage storage $ = _s();
-        uint256 count = $.moduleCount;
-        uint8 hook = from == address(0) ? ModuleHooks.CHECK_MINT : ModuleHooks.CHECK_TRANSFER;
-        for (uint256 i = 0; i < count; ++i) {
-            ModuleSlot memory slot = $.modules[i];
-            if (slot.hooks & hook == 0) continue;
-            if (!IComplianceModule(slot.module).moduleCheckWithContext(from, to, amount, address(this), context)) {
-                return slot.module;
+        (uint256 checking, ) = _listeners($, from, to);
+        for (uint256 i = 0; checking >> i != 0; ++i) {
+            if ((checking >> i) & 1 == 0) continue;
+            address module = $.modules[i].module;
+            if (!IComplianceModule(module).moduleCheckWithContext(from, to, amount, address(this), context)) {
+                return module;
             }
         }
         return address(0);
@@ -258,39 +276,47 @@ contract ModularCompliance is IModularCompliance, AccessControlDefaultAdminRules
 
     function _refusingModule(address from, address to, uint256 amount) private view returns (address) {
         ComplianceStorage storage $ = _s();
-        uint256 count = $.moduleCount;
-        uint8 hook = from == address(0) ? ModuleHooks.CHECK_MINT : ModuleHooks.CHECK_TRANSFER;
-        for (uint256 i = 0; i < count; ++i) {
-            ModuleSlot memory slot = $.modules[i];
-            if (slot.hooks & hook == 0) continue;
-            if (!IComplianceModule(slot.module).moduleCheck(from, to, amount, address(this))) return slot.module;
+        (uint256 checking, ) = _listeners($, from, to);
+        for (uint256 i = 0; checking >> i != 0; ++i) {
+            if ((checking >> i) & 1 == 0) continue;
+            address module = $.modules[i].module;
+            if (!IComplianceModule(module).moduleCheck(from, to, amount, address(this))) return module;
         }
         return address(0);
     }
 
-    /// @dev The context after the change, from the context before it: balances move by `amount` (a move
-    /// to oneself leaves them alone), and for a mint or burn so does the supply.
-    function _after(
+    /// @dev Which module indexes check and which record moving units from `from` (zero: a mint) to `to`
+    /// (zero: a burn), as bit masks. A holder transfer reads the masks kept in the first slot; a mint or a
+    /// burn reads every module's slot. As before the masks, a burn is checked (if ever asked) by the
+    /// modules that check transfers.
+    function _listeners(
+        ComplianceStorage storage $,
         address from,
-        address to,
-        uint256 amount,
-        TransferContext calldata before
-    ) private pure returns (TransferContext memory next) {
-        next = before;
-        if (from == to) return next;
-        if (from == address(0)) next.totalSupply += amount;
-        else next.fromBalance -= amount;
-        if (to == address(0)) next.totalSupply -= amount;
-        else next.toBalance += amount;
-    }
-
-    function _notify(uint8 hook, bytes memory callData) private {
-        ComplianceStorage storage $ = _s();
+        address to
+    ) private view returns (uint256 checking, uint256 recording) {
+        if (from != address(0) && to != address(0)) return ($.checkTransferModules, $.actionTransferModules);
+        uint8 checkHook = from == address(0) ? ModuleHooks.CHECK_MINT : ModuleHooks.CHECK_TRANSFER;
+        uint8 actionHook = from == address(0) ? ModuleHooks.ACTION_MINT : ModuleHooks.ACTION_BURN;
         uint256 count = $.moduleCount;
         for (uint256 i = 0; i < count; ++i) {
-            ModuleSlot memory slot = $.modules[i];
-            if (slot.hooks & hook == 0) continue;
-            Address.functionCall(slot.module, callData);
+            uint8 hooks = $.modules[i].hooks;
+            if (hooks & checkHook != 0) checking |= 1 << i;
+            if (hooks & actionHook != 0) recording |= 1 << i;
+        }
+    }
+
+    /// @dev A module index mask after removing the module at `index` and moving the one at `last` (the
+    /// last index) into its place: bit `index` takes bit `last`'s value, and bit `last` is cleared.
+    function _withoutIndex(uint32 mask, uint256 index, uint256 last) private pure returns (uint32) {
+        uint32 moved = index == last ? 0 : (mask >> last) & 1;
+        return (mask & ~uint32((1 << index) | (1 << last))) | uint32(uint256(moved) << index);
+    }
+
+    /// @dev Calls the modules at the indexes set in `recording`, in order, with `callData`.
+    function _notify(uint256 recording, bytes memory callData) private {
+        ComplianceStorage storage $ = _s();
+        for (uint256 i = 0; recording >> i != 0; ++i) {
+            if ((recording >> i) & 1 != 0) Address.functionCall($.modules[i].module, callData);
         }
     }
 

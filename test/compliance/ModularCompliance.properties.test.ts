@@ -4,9 +4,11 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import fc from "fast-check";
 import { COUNTRY, TRANSFER_CHECK } from "../../scripts/lib/constants";
 import {
+  HOOKS,
   PROPERTY_UNIT,
   configureModule,
   withIdentityBalanceModulesFixture,
+  withUnboundComplianceFixture,
 } from "../helpers/compliance-fixtures";
 import { transferContextOf } from "../helpers/transfer-context";
 import { IComplianceModule__factory } from "../../typechain-types";
@@ -177,5 +179,59 @@ describe("ModularCompliance properties: context and ERC-3643 paths", function ()
     );
     expect(seen.ok, "some operations succeed").to.be.greaterThan(0);
     expect(seen.refused, "some operations are refused by a module").to.be.greaterThan(0);
+  });
+});
+
+/**
+ * The module list and the transfer-hook index masks kept beside the token address stay in step. Over
+ * random sequences of adding and removing ten modules with different hooks on a compliance with no
+ * token (removal moves the last module into the freed slot):
+ * - getModules() is the list a swap-with-last model predicts;
+ * - transferHookModules() has bit i set exactly when getModules()[i] declares CHECK_TRANSFER
+ *   (respectively ACTION_TRANSFER), and no bit at or above the module count;
+ * - hookMask() is the union of the modules' hooks.
+ */
+describe("ModularCompliance properties: transfer-hook index masks", function () {
+  it("follow every module through random adds and removes", async function () {
+    let removals = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 1, maxLength: 16 }), async (picks) => {
+        const { unboundCompliance: compliance, suite, accounts } = await loadFixture(withUnboundComplianceFixture);
+        const pool = await Promise.all(
+          Object.values(suite.modules).map(async (module) => ({
+            address: await module.getAddress(),
+            hooks: Number(await IComplianceModule__factory.connect(await module.getAddress(), ethers.provider).hooks()),
+          })),
+        );
+        expect(pool).to.have.lengthOf(10);
+        const model: { address: string; hooks: number }[] = [];
+        for (const pick of picks) {
+          const module = pool[pick];
+          const index = model.findIndex((entry) => entry.address === module.address);
+          if (index === -1) {
+            await compliance.connect(accounts.owner).addModule(module.address);
+            model.push(module);
+          } else {
+            await compliance.connect(accounts.owner).removeModule(module.address);
+            model[index] = model[model.length - 1];
+            model.pop();
+            removals += 1;
+          }
+          const step = `after ${index === -1 ? "adding" : "removing"} ${module.address}`;
+          expect(await compliance.getModules(), step).to.deep.equal(model.map((entry) => entry.address));
+          const expectedMask = (bit: number) =>
+            model.reduce((mask, entry, i) => (entry.hooks & bit ? mask | (1n << BigInt(i)) : mask), 0n);
+          expect(await compliance.transferHookModules(), step).to.deep.equal([
+            expectedMask(HOOKS.CHECK_TRANSFER),
+            expectedMask(HOOKS.ACTION_TRANSFER),
+          ]);
+          expect(await compliance.hookMask(), step).to.equal(
+            BigInt(model.reduce((union, entry) => union | entry.hooks, 0)),
+          );
+        }
+      }),
+      { numRuns: 20 },
+    );
+    expect(removals, "some modules are removed").to.be.greaterThan(0);
   });
 });

@@ -512,6 +512,25 @@ describe("ModularCompliance", function () {
         await compliance.connect(accounts.owner).removeModule(lockUp);
         expect(await compliance.getModules()).to.deep.equal([countryBlock, supplyCap]);
       });
+
+      it("keeps checking transfers with the module moved into the freed slot", async function () {
+        const { compliance, token, suite, accounts } = await loadFixture(complianceBaseFixture);
+        const { supplyCap, countryAllow } = suite.modules;
+        await token.connect(accounts.agent).mint(accounts.alice.address, 2n * JGB_UNIT);
+        await compliance.connect(accounts.owner).addModule(supplyCap);
+        await compliance.connect(accounts.owner).addModule(countryAllow);
+        await configureModule(compliance, accounts.owner, countryAllow, "listCountries", [[COUNTRY.JP]]);
+        await compliance.connect(accounts.owner).removeModule(supplyCap);
+        expect(await compliance.getModules()).to.deep.equal([await countryAllow.getAddress()]);
+        await expect(token.connect(accounts.alice).transfer(accounts.charlie.address, JGB_UNIT))
+          .to.be.revertedWithCustomError(token, "TokenTransferNotCompliant")
+          .withArgs(accounts.alice.address, accounts.charlie.address, JGB_UNIT, await countryAllow.getAddress());
+        await expect(token.connect(accounts.alice).transfer(accounts.bob.address, JGB_UNIT)).to.changeTokenBalances(
+          token,
+          [accounts.alice, accounts.bob],
+          [-JGB_UNIT, JGB_UNIT],
+        );
+      });
     });
 
     describe("when the caller is a compliance agent", function () {
@@ -749,6 +768,72 @@ describe("ModularCompliance", function () {
         expect(await maxBalance.investorBalance(complianceAddress, identities.alice)).to.equal(2n * JGB_UNIT);
       });
     });
+
+    describe("when several modules refuse", function () {
+      it("returns the first in module order, whether it checks only or checks and records", async function () {
+        const { compliance, token, suite, accounts } = await loadFixture(complianceBaseFixture);
+        const { maxBalance, countryAllow } = suite.modules;
+        await compliance.connect(accounts.owner).addModule(maxBalance);
+        await compliance.connect(accounts.owner).addModule(countryAllow);
+        await configureModule(compliance, accounts.owner, maxBalance, "setMaxBalance", [JGB_UNIT]);
+        await configureModule(compliance, accounts.owner, countryAllow, "listCountries", [[COUNTRY.JP]]);
+        const charlie = accounts.charlie.address;
+        // charlie is in the US and the mint is above the cap: both modules refuse
+        await expect(token.connect(accounts.agent).mint(charlie, 2n * JGB_UNIT))
+          .to.be.revertedWithCustomError(token, "TokenTransferNotCompliant")
+          .withArgs(ZERO, charlie, 2n * JGB_UNIT, await maxBalance.getAddress());
+        await compliance.connect(accounts.owner).removeModule(maxBalance);
+        await compliance.connect(accounts.owner).addModule(maxBalance);
+        expect(await compliance.getModules()).to.deep.equal([
+          await countryAllow.getAddress(),
+          await maxBalance.getAddress(),
+        ]);
+        await expect(token.connect(accounts.agent).mint(charlie, 2n * JGB_UNIT))
+          .to.be.revertedWithCustomError(token, "TokenTransferNotCompliant")
+          .withArgs(ZERO, charlie, 2n * JGB_UNIT, await countryAllow.getAddress());
+      });
+    });
+
+    describe("when a module refuses after one that checks and records allowed", function () {
+      it("returns the refusing module, and the token's revert undoes what the first recorded", async function () {
+        const { compliance, token, suite, accounts, identities } = await loadFixture(complianceBaseFixture);
+        const { maxBalance, countryAllow } = suite.modules;
+        const complianceAddress = await compliance.getAddress();
+        await compliance.connect(accounts.owner).addModule(maxBalance);
+        await compliance.connect(accounts.owner).addModule(countryAllow);
+        await configureModule(compliance, accounts.owner, maxBalance, "setMaxBalance", [RESIDENT_CAP_PER_PERSON]);
+        await configureModule(compliance, accounts.owner, countryAllow, "listCountries", [[COUNTRY.JP]]);
+        await token.connect(accounts.agent).mint(accounts.alice.address, 2n * JGB_UNIT);
+        const context = await transferContextOf(token, accounts.alice.address, accounts.charlie.address);
+        expect(
+          await compliance.checkTransferWithContext(accounts.alice.address, accounts.charlie.address, JGB_UNIT, context),
+        ).to.equal(await countryAllow.getAddress());
+        await expect(token.connect(accounts.alice).transfer(accounts.charlie.address, JGB_UNIT))
+          .to.be.revertedWithCustomError(token, "TokenTransferNotCompliant")
+          .withArgs(accounts.alice.address, accounts.charlie.address, JGB_UNIT, await countryAllow.getAddress());
+        expect(await maxBalance.investorBalance(complianceAddress, identities.alice)).to.equal(2n * JGB_UNIT);
+        expect(await maxBalance.investorBalance(complianceAddress, identities.charlie)).to.equal(0n);
+      });
+    });
+
+    describe("when a module checks and records the operation", function () {
+      it("records it with the state after the change, once every check passed", async function () {
+        const { compliance, token, suite, accounts, identities } = await loadFixture(complianceBaseFixture);
+        const { maxBalance, countryAllow } = suite.modules;
+        const complianceAddress = await compliance.getAddress();
+        await compliance.connect(accounts.owner).addModule(countryAllow);
+        await compliance.connect(accounts.owner).addModule(maxBalance);
+        await configureModule(compliance, accounts.owner, countryAllow, "listCountries", [[COUNTRY.JP]]);
+        await configureModule(compliance, accounts.owner, maxBalance, "setMaxBalance", [RESIDENT_CAP_PER_PERSON]);
+        await token.connect(accounts.agent).mint(accounts.alice.address, 2n * JGB_UNIT);
+        await token.connect(accounts.alice).transfer(accounts.bob.address, 2n * JGB_UNIT);
+        expect(await maxBalance.investorBalance(complianceAddress, identities.alice)).to.equal(0n);
+        expect(await maxBalance.investorBalance(complianceAddress, identities.bob)).to.equal(2n * JGB_UNIT);
+        // the wallet that emptied is released, the one that started holding is pinned
+        expect(await maxBalance.creditedAs(complianceAddress, accounts.alice.address)).to.equal(ZERO);
+        expect(await maxBalance.creditedAs(complianceAddress, accounts.bob.address)).to.equal(identities.bob);
+      });
+    });
   });
 
   describe(".checkTransferWithContext()", function () {
@@ -926,6 +1011,61 @@ describe("ModularCompliance", function () {
         await expect(token.connect(accounts.owner).onComplianceHooksChanged(0))
           .to.be.revertedWithCustomError(token, "TokenCallerNotCompliance")
           .withArgs(accounts.owner.address);
+      });
+    });
+  });
+
+  describe(".transferHookModules()", function () {
+    describe("when no module is added", function () {
+      it("returns no index", async function () {
+        const { compliance } = await loadFixture(complianceBaseFixture);
+        expect(await compliance.transferHookModules()).to.deep.equal([0n, 0n]);
+      });
+    });
+
+    describe("when modules are added", function () {
+      it("sets each module's index in the mask of every transfer hook it declared", async function () {
+        const { compliance, suite, accounts } = await loadFixture(complianceBaseFixture);
+        const { lockUp, supplyCap, maxHolders } = suite.modules;
+        for (const module of [lockUp, supplyCap, maxHolders]) await compliance.connect(accounts.owner).addModule(module);
+        // lockUp (0) checks transfers, supplyCap (1) only mints, maxHolders (2) checks and records them
+        expect(await compliance.transferHookModules()).to.deep.equal([0b101n, 0b100n]);
+      });
+    });
+
+    describe("when a module is removed", function () {
+      it("moves the last module's bits to the freed index and clears the last index", async function () {
+        const { compliance, suite, accounts } = await loadFixture(complianceBaseFixture);
+        const { lockUp, supplyCap, maxHolders } = suite.modules;
+        for (const module of [lockUp, supplyCap, maxHolders]) await compliance.connect(accounts.owner).addModule(module);
+        await compliance.connect(accounts.owner).removeModule(lockUp); // maxHolders moves to 0
+        expect(await compliance.transferHookModules()).to.deep.equal([0b01n, 0b01n]);
+        await compliance.connect(accounts.owner).removeModule(supplyCap); // the last one: nothing moves
+        expect(await compliance.transferHookModules()).to.deep.equal([0b1n, 0b1n]);
+        await compliance.connect(accounts.owner).removeModule(maxHolders);
+        expect(await compliance.transferHookModules()).to.deep.equal([0n, 0n]);
+      });
+    });
+
+    describe("when the compliance holds the most modules", function () {
+      it("keeps the 25th index, and a transfer is checked and recorded by the module there", async function () {
+        const { compliance, token, suite, accounts, lockUps } = await loadFixture(withTwentyFiveLockUpModulesFixture);
+        const { maxHolders } = suite.modules;
+        for (const lockUp of lockUps.slice(0, 24)) await compliance.connect(accounts.owner).addModule(lockUp);
+        await compliance.connect(accounts.owner).addModule(maxHolders);
+        await configureModule(compliance, accounts.owner, maxHolders, "setMaxHolders", [1n]);
+        expect(await compliance.transferHookModules()).to.deep.equal([(1n << 25n) - 1n, 1n << 24n]);
+        await token.connect(accounts.agent).mint(accounts.alice.address, 2n * JGB_UNIT);
+        const complianceAddress = await compliance.getAddress();
+        expect(await maxHolders.holderCount(complianceAddress)).to.equal(1n);
+        await expect(token.connect(accounts.alice).transfer(accounts.bob.address, JGB_UNIT))
+          .to.be.revertedWithCustomError(token, "TokenTransferNotCompliant")
+          .withArgs(accounts.alice.address, accounts.bob.address, JGB_UNIT, await maxHolders.getAddress());
+        await compliance.connect(accounts.owner).removeModule(lockUps[0]); // maxHolders moves to index 0
+        expect(await compliance.transferHookModules()).to.deep.equal([(1n << 24n) - 1n, 1n]);
+        await configureModule(compliance, accounts.owner, maxHolders, "setMaxHolders", [2n]);
+        await token.connect(accounts.alice).transfer(accounts.bob.address, JGB_UNIT);
+        expect(await maxHolders.holderCount(complianceAddress)).to.equal(2n);
       });
     });
   });

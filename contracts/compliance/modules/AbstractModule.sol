@@ -5,6 +5,7 @@ import {IModularCompliance} from "../IModularCompliance.sol";
 import {IIdentityRegistry} from "../../identity/IIdentityRegistry.sol";
 import {IERC3643} from "../../token/IERC3643.sol";
 import {IComplianceModule, TransferContext} from "./IComplianceModule.sol";
+import {TransferContexts} from "./TransferContexts.sol";
 
 /// @title AbstractModule
 /// @notice Binding bookkeeping shared by every module, and the lookups modules make through the token.
@@ -21,11 +22,14 @@ abstract contract AbstractModule is IComplianceModule {
     /// @dev {_contextNeeds} bits: the total supply (given for mints and burns only).
     uint8 internal constant CONTEXT_SUPPLY = 4;
 
-    /// @dev Whether a compliance is bound, and how many times it has been bound: one slot, so a module
-    /// keeping state per binding (identity ledgers) reads it with the same SLOAD as the caller check.
+    /// @dev Whether a compliance is bound, how many times it has been bound, and one setting of the module
+    /// for it: one slot, so a module keeping state per binding (identity ledgers) reads it with the same
+    /// SLOAD as the caller check, and a check that reads the binding gets the setting for free. The setting
+    /// survives unbinding, like any other per-compliance setting.
     struct Binding {
         bool bound;
         uint64 count;
+        uint128 setting;
     }
 
     mapping(address compliance => Binding binding) private _bindings;
@@ -85,6 +89,16 @@ abstract contract AbstractModule is IComplianceModule {
     }
 
     /// @inheritdoc IComplianceModule
+    function moduleCheckAndActionWithContext(
+        address from,
+        address to,
+        uint256 value,
+        TransferContext calldata before
+    ) external onlyBoundCompliance returns (bool allowed) {
+        return _checkAndAction(from, to, value, msg.sender, before);
+    }
+
+    /// @inheritdoc IComplianceModule
     function moduleCheck(address from, address to, uint256 value, address compliance) external view returns (bool) {
         return _check(from, to, value, compliance, _resolveContext(compliance, from, to));
     }
@@ -127,6 +141,22 @@ abstract contract AbstractModule is IComplianceModule {
     /// state after the change. Modules without action hooks keep this empty default.
     function _action(address, address, uint256, address, TransferContext memory) internal virtual {}
 
+    /// @dev {_check} on `context` (the state before the change) and, if allowed, {_action} on the state
+    /// after it, which `context` holds on return. Modules whose check and action share look-ups override
+    /// it to make them once; the answer and the records must stay those of {_check} then {_action}.
+    function _checkAndAction(
+        address from,
+        address to,
+        uint256 value,
+        address compliance,
+        TransferContext memory context
+    ) internal virtual returns (bool) {
+        if (!_check(from, to, value, compliance, context)) return false;
+        TransferContexts.applyChange(from, to, value, context);
+        _action(from, to, value, compliance, context);
+        return true;
+    }
+
     /// @dev Which parts of the {TransferContext} the module reads, as CONTEXT_* bits: the ERC-3643 entry
     /// points look up only these.
     function _contextNeeds() internal pure virtual returns (uint8);
@@ -163,6 +193,16 @@ abstract contract AbstractModule is IComplianceModule {
     /// @dev How many times `compliance` has been bound (the current binding's number; zero if never).
     function _bindingCount(address compliance) internal view returns (uint64) {
         return _bindings[compliance].count;
+    }
+
+    /// @dev The setting kept in the binding slot of `compliance` (zero if never set).
+    function _bindingSetting(address compliance) internal view returns (uint128) {
+        return _bindings[compliance].setting;
+    }
+
+    /// @dev Keeps `setting` in the binding slot of `compliance`.
+    function _setBindingSetting(address compliance, uint128 setting) internal {
+        _bindings[compliance].setting = setting;
     }
 
     /// @dev The token bound to `compliance`.

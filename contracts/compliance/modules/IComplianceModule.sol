@@ -92,6 +92,25 @@ interface IComplianceModule {
         TransferContext calldata context
     ) external;
 
+    /// @notice {moduleCheckWithContext} and, if the module allows the change, {moduleActionWithContext}, in
+    /// one call (kosai extension): what the compliance calls on a module that both checks and records the
+    /// operation, instead of a check and then an action.
+    /// @dev Requirements: caller is a bound compliance. The check judges `before`; the action gets the state
+    /// after the change, derived from `before` by {TransferContexts-applyChange} (as the compliance derives
+    /// it for the other modules). A refusal records nothing. A module's check must not depend on another
+    /// module's records: the compliance may call this before it has asked later modules.
+    /// @param from the sender (zero: a mint).
+    /// @param to the recipient (zero: a burn).
+    /// @param value the units moved.
+    /// @param before the state before the change.
+    /// @return allowed whether the module allows the change (and so recorded it).
+    function moduleCheckAndActionWithContext(
+        address from,
+        address to,
+        uint256 value,
+        TransferContext calldata before
+    ) external returns (bool allowed);
+
     /// @notice Whether `compliance` may bind now.
     function canComplianceBind(address compliance) external view returns (bool);
 

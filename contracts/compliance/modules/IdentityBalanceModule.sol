@@ -5,6 +5,7 @@ import {IOnchainIdentity} from "../../interfaces/onchainid/IOnchainIdentity.sol"
 import {IERC3643} from "../../token/IERC3643.sol";
 import {AbstractModule} from "./AbstractModule.sol";
 import {ModuleHooks, TransferContext} from "./IComplianceModule.sol";
+import {TransferContexts} from "./TransferContexts.sol";
 
 /// @title IdentityBalanceModule
 /// @notice Keeps, per compliance, the units held by each investor identity across all its wallets, for
@@ -52,6 +53,19 @@ abstract contract IdentityBalanceModule is AbstractModule {
         return ModuleHooks.ACTION_TRANSFER | ModuleHooks.ACTION_MINT | ModuleHooks.ACTION_BURN;
     }
 
+    /// @dev Resolves both investor keys once, then applies {_checkInvestors}.
+    function _check(
+        address from,
+        address to,
+        uint256 value,
+        address compliance,
+        TransferContext memory context
+    ) internal view override returns (bool) {
+        Ledger storage ledger = _ledger(compliance);
+        (address fromInvestor, address toInvestor) = _investors(ledger, from, to, context);
+        return _checkInvestors(compliance, ledger, fromInvestor, toInvestor, value);
+    }
+
     /// @dev Moves `value` between the investor keys, then pins or releases each wallet by its balance
     /// after the change (from the context).
     function _action(
@@ -62,17 +76,78 @@ abstract contract IdentityBalanceModule is AbstractModule {
         TransferContext memory context
     ) internal override {
         Ledger storage ledger = _ledger(compliance);
+        (address fromInvestor, address toInvestor) = _investors(ledger, from, to, context);
+        _record(compliance, ledger, from, to, value, fromInvestor, toInvestor, context);
+    }
+
+    /// @dev {_check} then {_action} with the ledger and the investor keys resolved once (the keys do not
+    /// depend on the balances, so they are the same before and after the change).
+    function _checkAndAction(
+        address from,
+        address to,
+        uint256 value,
+        address compliance,
+        TransferContext memory context
+    ) internal override returns (bool) {
+        Ledger storage ledger = _ledger(compliance);
+        (address fromInvestor, address toInvestor) = _investors(ledger, from, to, context);
+        if (!_checkInvestors(compliance, ledger, fromInvestor, toInvestor, value)) return false;
+        TransferContexts.applyChange(from, to, value, context);
+        _record(compliance, ledger, from, to, value, fromInvestor, toInvestor, context);
+        return true;
+    }
+
+    /// @dev The rule, on investor keys: whether moving `value` from `fromInvestor` (zero: a mint) to
+    /// `toInvestor` (zero: a burn) is allowed under `compliance`, given `ledger` before the change.
+    function _checkInvestors(
+        address compliance,
+        Ledger storage ledger,
+        address fromInvestor,
+        address toInvestor,
+        uint256 value
+    ) internal view virtual returns (bool);
+
+    /// @dev Checks need the investors; actions need the balances too.
+    function _contextNeeds() internal pure override returns (uint8) {
+        return CONTEXT_INVESTOR | CONTEXT_BALANCES;
+    }
+
+    /// @dev Called when an investor's holding goes from zero to positive.
+    function _onInvestorEntered(address compliance) internal virtual {}
+
+    /// @dev Called when an investor's holding goes back to zero.
+    function _onInvestorLeft(address compliance) internal virtual {}
+
+    /// @dev The investor keys of the sender (zero for a mint) and of the recipient (zero for a burn).
+    function _investors(
+        Ledger storage ledger,
+        address from,
+        address to,
+        TransferContext memory context
+    ) private view returns (address fromInvestor, address toInvestor) {
+        if (from != address(0)) fromInvestor = _senderKey(ledger, from, context);
+        if (to != address(0)) toInvestor = _recipientKey(ledger, to, context);
+    }
+
+    /// @dev Moves `value` between the investor keys, then pins or releases each wallet by its balance
+    /// after the change (`context` holds the state after it).
+    function _record(
+        address compliance,
+        Ledger storage ledger,
+        address from,
+        address to,
+        uint256 value,
+        address fromInvestor,
+        address toInvestor,
+        TransferContext memory context
+    ) private {
         if (from == address(0)) {
-            address investor = _recipientKey(ledger, to, context);
-            _credit(compliance, ledger, investor, value);
-            _settleWallet(ledger, to, investor, context.toBalance);
+            _credit(compliance, ledger, toInvestor, value);
+            _settleWallet(ledger, to, toInvestor, context.toBalance);
         } else if (to == address(0)) {
-            address investor = _senderKey(ledger, from, context);
-            _debit(compliance, ledger, investor, value);
-            _settleWallet(ledger, from, investor, context.fromBalance);
+            _debit(compliance, ledger, fromInvestor, value);
+            _settleWallet(ledger, from, fromInvestor, context.fromBalance);
         } else {
-            address fromInvestor = _senderKey(ledger, from, context);
-            address toInvestor = _recipientKey(ledger, to, context);
             if (fromInvestor != toInvestor) {
                 _debit(compliance, ledger, fromInvestor, value);
                 _credit(compliance, ledger, toInvestor, value);
@@ -81,41 +156,6 @@ abstract contract IdentityBalanceModule is AbstractModule {
             _settleWallet(ledger, to, toInvestor, context.toBalance);
         }
     }
-
-    /// @dev Checks need the investors; actions need the balances too.
-    function _contextNeeds() internal pure override returns (uint8) {
-        return CONTEXT_INVESTOR | CONTEXT_BALANCES;
-    }
-
-    /// @dev The investor key the sender's units count under: the key it was credited as, else its
-    /// identity now (or the wallet itself without one).
-    function _senderInvestor(
-        address compliance,
-        address from,
-        TransferContext memory context
-    ) internal view returns (address) {
-        return _senderKey(_ledger(compliance), from, context);
-    }
-
-    /// @dev The investor key the recipient's units count under: the key it was credited as, else the
-    /// context's identity (or the wallet itself without one).
-    function _recipientInvestor(
-        address compliance,
-        address to,
-        TransferContext memory context
-    ) internal view returns (address) {
-        return _recipientKey(_ledger(compliance), to, context);
-    }
-
-    function _balanceOfInvestor(address compliance, address investor) internal view returns (uint256) {
-        return _ledger(compliance).balanceOf[investor];
-    }
-
-    /// @dev Called when an investor's holding goes from zero to positive.
-    function _onInvestorEntered(address compliance) internal virtual {}
-
-    /// @dev Called when an investor's holding goes back to zero.
-    function _onInvestorLeft(address compliance) internal virtual {}
 
     function _ledger(address compliance) private view returns (Ledger storage) {
         // A fresh ledger for every binding.

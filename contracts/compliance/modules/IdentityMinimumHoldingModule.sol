@@ -2,7 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IdentityBalanceModule} from "./IdentityBalanceModule.sol";
-import {IComplianceModule, ModuleHooks, TransferContext} from "./IComplianceModule.sol";
+import {IComplianceModule, ModuleHooks} from "./IComplianceModule.sol";
 
 /// @title IdentityMinimumHoldingModule
 /// @notice A minimum holding per investor identity (all its wallets together), as resident-participation
@@ -11,18 +11,24 @@ import {IComplianceModule, ModuleHooks, TransferContext} from "./IComplianceModu
 /// investor below the minimum is not.
 /// @dev Burns (redemption) are never checked, and forced transfers bypass compliance, so a holding can
 /// fall below the minimum that way; such an investor may still sell everything or top up to the minimum.
-/// Moves between wallets of one investor leave its holding unchanged and are always allowed.
+/// Moves between wallets of one investor leave its holding unchanged and are always allowed. The minimum
+/// sits in the binding's slot, which the check reads anyway for the ledger.
 contract IdentityMinimumHoldingModule is IdentityBalanceModule {
     /// @notice The minimum holding for `compliance` changed.
     event MinimumHoldingSet(address indexed compliance, uint256 minimumHolding);
 
-    mapping(address compliance => uint256 minimum) private _minimumHolding;
+    /// @notice The minimum does not fit the 128 bits it is kept in (far above any token's supply).
+    error MinimumHoldingAboveLimit(uint256 minimumHolding, uint256 limit);
 
     /// @notice Sets the minimum nonzero holding per investor for the calling compliance (zero: no rule).
-    /// @dev Requirements: caller is a bound compliance. Emits {MinimumHoldingSet}.
+    /// @dev Requirements: caller is a bound compliance; `minimumHolding_` at most 2^128 - 1.
+    /// Emits {MinimumHoldingSet}.
     /// @param minimumHolding_ the minimum, in token units.
     function setMinimumHolding(uint256 minimumHolding_) external onlyBoundCompliance {
-        _minimumHolding[msg.sender] = minimumHolding_;
+        if (minimumHolding_ > type(uint128).max) {
+            revert MinimumHoldingAboveLimit(minimumHolding_, type(uint128).max);
+        }
+        _setBindingSetting(msg.sender, uint128(minimumHolding_));
         emit MinimumHoldingSet(msg.sender, minimumHolding_);
     }
 
@@ -30,26 +36,24 @@ contract IdentityMinimumHoldingModule is IdentityBalanceModule {
     /// @param compliance the compliance asked about.
     /// @return the minimum, in token units.
     function minimumHolding(address compliance) external view returns (uint256) {
-        return _minimumHolding[compliance];
+        return _bindingSetting(compliance);
     }
 
-    function _check(
-        address from,
-        address to,
-        uint256 value,
+    function _checkInvestors(
         address compliance,
-        TransferContext memory context
+        Ledger storage ledger,
+        address fromInvestor,
+        address toInvestor,
+        uint256 value
     ) internal view override returns (bool) {
-        uint256 minimum = _minimumHolding[compliance];
+        uint256 minimum = _bindingSetting(compliance);
         if (minimum == 0) return true;
-        address toInvestor = _recipientInvestor(compliance, to, context);
-        if (from != address(0)) {
-            address fromInvestor = _senderInvestor(compliance, from, context);
+        if (fromInvestor != address(0)) {
             if (fromInvestor == toInvestor) return true;
-            uint256 held = _balanceOfInvestor(compliance, fromInvestor);
+            uint256 held = ledger.balanceOf[fromInvestor];
             if (!_acceptable(held > value ? held - value : 0, minimum)) return false;
         }
-        return _acceptable(_balanceOfInvestor(compliance, toInvestor) + value, minimum);
+        return _acceptable(ledger.balanceOf[toInvestor] + value, minimum);
     }
 
     /// @inheritdoc IComplianceModule

@@ -2,26 +2,33 @@
 pragma solidity 0.8.30;
 
 import {IdentityBalanceModule} from "./IdentityBalanceModule.sol";
-import {IComplianceModule, ModuleHooks, TransferContext} from "./IComplianceModule.sol";
+import {IComplianceModule, ModuleHooks} from "./IComplianceModule.sol";
 
 /// @title MaxBalanceModule
 /// @notice Caps the units one investor identity may hold across all its wallets.
+/// @dev The cap sits in the binding's slot, which the check reads anyway for the ledger.
 contract MaxBalanceModule is IdentityBalanceModule {
     /// @notice The cap for `compliance` changed.
     event MaxBalanceSet(address indexed compliance, uint256 maxBalance);
 
-    mapping(address compliance => uint256 cap) private _maxBalance;
+    /// @notice The cap does not fit the 128 bits it is kept in (far above any token's supply).
+    error MaxBalanceAboveLimit(uint256 maxBalance, uint256 limit);
 
     /// @notice Sets the cap per investor for the calling compliance.
-    /// @dev Requirements: caller is a bound compliance. Emits {MaxBalanceSet}.
+    /// @dev Requirements: caller is a bound compliance; `maxBalance_` at most 2^128 - 1.
+    /// Emits {MaxBalanceSet}.
+    /// @param maxBalance_ the most units one investor may hold.
     function setMaxBalance(uint256 maxBalance_) external onlyBoundCompliance {
-        _maxBalance[msg.sender] = maxBalance_;
+        if (maxBalance_ > type(uint128).max) revert MaxBalanceAboveLimit(maxBalance_, type(uint128).max);
+        _setBindingSetting(msg.sender, uint128(maxBalance_));
         emit MaxBalanceSet(msg.sender, maxBalance_);
     }
 
     /// @notice The cap per investor under `compliance`.
+    /// @param compliance the compliance asked about.
+    /// @return the most units one investor may hold.
     function maxBalance(address compliance) external view returns (uint256) {
-        return _maxBalance[compliance];
+        return _bindingSetting(compliance);
     }
 
     /// @inheritdoc IComplianceModule
@@ -34,15 +41,15 @@ contract MaxBalanceModule is IdentityBalanceModule {
         return "MaxBalanceModule";
     }
 
-    function _check(
-        address from,
-        address to,
-        uint256 value,
+    /// @dev Moves between wallets of one investor leave its holding unchanged and are always allowed.
+    function _checkInvestors(
         address compliance,
-        TransferContext memory context
+        Ledger storage ledger,
+        address fromInvestor,
+        address toInvestor,
+        uint256 value
     ) internal view override returns (bool) {
-        address toInvestor = _recipientInvestor(compliance, to, context);
-        if (from != address(0) && _senderInvestor(compliance, from, context) == toInvestor) return true;
-        return _balanceOfInvestor(compliance, toInvestor) + value <= _maxBalance[compliance];
+        if (fromInvestor == toInvestor) return true;
+        return ledger.balanceOf[toInvestor] + value <= _bindingSetting(compliance);
     }
 }

@@ -2,7 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IdentityBalanceModule} from "./IdentityBalanceModule.sol";
-import {IComplianceModule, ModuleHooks, TransferContext} from "./IComplianceModule.sol";
+import {IComplianceModule, ModuleHooks} from "./IComplianceModule.sol";
 
 /// @title MaxHoldersModule
 /// @notice Caps the number of investor identities holding the token (one investor's wallets count once).
@@ -30,23 +30,20 @@ contract MaxHoldersModule is IdentityBalanceModule {
         return _holders[compliance];
     }
 
-    function _check(
-        address from,
-        address to,
-        uint256 value,
+    function _checkInvestors(
         address compliance,
-        TransferContext memory context
+        Ledger storage ledger,
+        address fromInvestor,
+        address toInvestor,
+        uint256 value
     ) internal view override returns (bool) {
-        address toInvestor = _recipientInvestor(compliance, to, context);
-        if (value == 0 || _balanceOfInvestor(compliance, toInvestor) != 0) return true;
-        uint256 holders = _holders[compliance];
-        if (from != address(0)) {
-            address fromInvestor = _senderInvestor(compliance, from, context);
+        if (value == 0 || ledger.balanceOf[toInvestor] != 0) return true;
+        if (fromInvestor != address(0)) {
             if (fromInvestor == toInvestor) return true;
             // The sender leaving frees the seat the recipient takes.
-            if (_balanceOfInvestor(compliance, fromInvestor) <= value) return true;
+            if (ledger.balanceOf[fromInvestor] <= value) return true;
         }
-        return holders + 1 <= _maxHolders[compliance];
+        return _holders[compliance] + 1 <= _maxHolders[compliance];
     }
 
     /// @inheritdoc IComplianceModule

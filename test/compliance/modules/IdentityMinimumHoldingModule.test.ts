@@ -44,6 +44,19 @@ describe("IdentityMinimumHoldingModule", function () {
       });
     });
 
+    describe("when the minimum does not fit 128 bits", function () {
+      it("reverts with MinimumHoldingAboveLimit and keeps the former minimum", async function () {
+        const { compliance, module, accounts } = await loadFixture(withMinimumHoldingModuleFixture);
+        const maxUint128 = 2n ** 128n - 1n;
+        await expect(configureModule(compliance, accounts.owner, module, "setMinimumHolding", [maxUint128 + 1n]))
+          .to.be.revertedWithCustomError(module, "MinimumHoldingAboveLimit")
+          .withArgs(maxUint128 + 1n, maxUint128);
+        expect(await module.minimumHolding(await compliance.getAddress())).to.equal(MIN);
+        await configureModule(compliance, accounts.owner, module, "setMinimumHolding", [maxUint128]);
+        expect(await module.minimumHolding(await compliance.getAddress())).to.equal(maxUint128);
+      });
+    });
+
     describe("when set to zero", function () {
       it("lifts the rule: a mint below the former minimum goes through", async function () {
         const { token, compliance, module, accounts } = await loadFixture(withMinimumHoldingModuleFixture);

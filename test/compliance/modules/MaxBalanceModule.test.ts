@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { impersonateAccount, loadFixture, setBalance } from "@nomicfoundation/hardhat-network-helpers";
 import {
   ALL_HOOKS,
   RESIDENT_CAP_PER_PERSON,
@@ -12,6 +12,7 @@ import { transferContextOf } from "../../helpers/transfer-context";
 
 const ZERO = ethers.ZeroAddress;
 const CAP = RESIDENT_CAP_PER_PERSON; // ¥5,000,000 per person
+const MAX_UINT128 = 2n ** 128n - 1n;
 
 /** The MaxBalance fixture with alice's identity at the cap: ¥3,000,000 on alice, ¥2,000,000 on dave; bob ¥1,000,000. */
 async function aliceAtCap() {
@@ -41,6 +42,74 @@ describe("MaxBalanceModule", function () {
           .to.emit(module, "MaxBalanceSet")
           .withArgs(complianceAddress, 10_000_000n);
         expect(await module.maxBalance(complianceAddress)).to.equal(10_000_000n);
+      });
+    });
+
+    describe("when the cap is the largest that fits 128 bits", function () {
+      it("keeps it exactly", async function () {
+        const { compliance, module, accounts } = await loadFixture(withMaxBalanceModuleFixture);
+        await configureModule(compliance, accounts.owner, module, "setMaxBalance", [MAX_UINT128]);
+        expect(await module.maxBalance(await compliance.getAddress())).to.equal(MAX_UINT128);
+      });
+    });
+
+    describe("when the cap does not fit 128 bits", function () {
+      it("reverts with MaxBalanceAboveLimit and keeps the former cap", async function () {
+        const { compliance, module, accounts } = await loadFixture(withMaxBalanceModuleFixture);
+        await expect(configureModule(compliance, accounts.owner, module, "setMaxBalance", [MAX_UINT128 + 1n]))
+          .to.be.revertedWithCustomError(module, "MaxBalanceAboveLimit")
+          .withArgs(MAX_UINT128 + 1n, MAX_UINT128);
+        expect(await module.maxBalance(await compliance.getAddress())).to.equal(CAP);
+      });
+    });
+
+    describe("when the module is removed and added again", function () {
+      it("keeps the cap (kept in the binding's slot) and enforces it", async function () {
+        const { compliance, module, token, accounts } = await loadFixture(withMaxBalanceModuleFixture);
+        const complianceAddress = await compliance.getAddress();
+        await compliance.connect(accounts.owner).removeModule(module);
+        await compliance.connect(accounts.owner).addModule(module);
+        expect(await module.maxBalance(complianceAddress)).to.equal(CAP);
+        await expect(token.connect(accounts.agent).mint(accounts.alice.address, CAP + 1n))
+          .to.be.revertedWithCustomError(token, "TokenTransferNotCompliant")
+          .withArgs(ZERO, accounts.alice.address, CAP + 1n, await module.getAddress());
+      });
+    });
+  });
+
+  describe(".moduleCheckAndActionWithContext()", function () {
+    async function asBoundCompliance() {
+      const context = await loadFixture(withMaxBalanceModuleFixture);
+      const complianceAddress = await context.compliance.getAddress();
+      await impersonateAccount(complianceAddress);
+      await setBalance(complianceAddress, 10n ** 18n);
+      const asCompliance = context.module.connect(await ethers.getSigner(complianceAddress));
+      return { ...context, complianceAddress, asCompliance };
+    }
+
+    describe("when the module allows the change", function () {
+      it("returns true and records it with the state after the change (the new holder is pinned)", async function () {
+        const { asCompliance, module, token, accounts, identities, complianceAddress } = await asBoundCompliance();
+        const bob = accounts.bob.address;
+        const before = await transferContextOf(token, ZERO, bob);
+        expect(await asCompliance.moduleCheckAndActionWithContext.staticCall(ZERO, bob, 1_000n, before)).to.equal(true);
+        await asCompliance.moduleCheckAndActionWithContext(ZERO, bob, 1_000n, before);
+        expect(await module.investorBalance(complianceAddress, identities.bob)).to.equal(1_000n);
+        expect(await module.creditedAs(complianceAddress, bob)).to.equal(identities.bob);
+      });
+    });
+
+    describe("when the module refuses the change", function () {
+      it("returns false and records nothing", async function () {
+        const { asCompliance, module, token, accounts, identities, complianceAddress } = await asBoundCompliance();
+        const bob = accounts.bob.address;
+        const before = await transferContextOf(token, ZERO, bob);
+        expect(await asCompliance.moduleCheckAndActionWithContext.staticCall(ZERO, bob, CAP + 1n, before)).to.equal(
+          false,
+        );
+        await asCompliance.moduleCheckAndActionWithContext(ZERO, bob, CAP + 1n, before);
+        expect(await module.investorBalance(complianceAddress, identities.bob)).to.equal(0n);
+        expect(await module.creditedAs(complianceAddress, bob)).to.equal(ZERO);
       });
     });
   });

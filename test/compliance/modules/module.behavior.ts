@@ -236,6 +236,52 @@ export function shouldBehaveLikeModule<C extends ComplianceContext & { module: B
       });
     });
 
+    describe(".moduleCheckAndActionWithContext()", function () {
+      describe("when called by the bound compliance", function () {
+        it("answers like moduleCheckWithContext on the state before the change", async function () {
+          const { asModule, token, accounts, complianceAddress } = await setup();
+          const { agent, alice, bob, charlie, dave } = accounts;
+          const mint = token.connect(agent).mint;
+          if (await mint.staticCall(alice.address, 150_000n).then(() => true, () => false)) {
+            await mint(alice.address, 150_000n);
+          }
+          await impersonateAccount(complianceAddress);
+          await setBalance(complianceAddress, 10n ** 18n);
+          const asCompliance = asModule.connect(await ethers.getSigner(complianceAddress));
+          const zero = ethers.ZeroAddress;
+          const cases: [string, string, bigint][] = [
+            [zero, bob.address, 100_000n],
+            [zero, alice.address, 50_000n],
+            [alice.address, bob.address, 50_000n],
+            [alice.address, charlie.address, 100_000n],
+            [alice.address, alice.address, 50_000n],
+            [alice.address, dave.address, 1n],
+          ];
+          for (const [from, to, amount] of cases) {
+            const context = await transferContextOf(token, from, to);
+            expect(
+              await asCompliance.moduleCheckAndActionWithContext.staticCall(from, to, amount, context),
+              `${from} -> ${to}: ${amount}`,
+            ).to.equal(await asModule.moduleCheckWithContext(from, to, amount, complianceAddress, context));
+          }
+        });
+      });
+
+      describe("when called by an account that is not a bound compliance", function () {
+        it("reverts with ModuleCallerNotBoundCompliance", async function () {
+          const { asModule, token, accounts } = await setup();
+          const context = await transferContextOf(token, accounts.alice.address, accounts.bob.address);
+          await expect(
+            asModule
+              .connect(accounts.outsider)
+              .moduleCheckAndActionWithContext(accounts.alice.address, accounts.bob.address, 1n, context),
+          )
+            .to.be.revertedWithCustomError(asModule, "ModuleCallerNotBoundCompliance")
+            .withArgs(accounts.outsider.address);
+        });
+      });
+    });
+
     describe("recording hooks", function () {
       describe("when called by an account that is not a bound compliance", function () {
         it("reverts moduleActionWithContext with ModuleCallerNotBoundCompliance", async function () {
