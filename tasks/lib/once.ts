@@ -1,9 +1,10 @@
 /**
- * Single-transaction tasks that must not be repeated by a rerun after a kill (a pledge, a release, a
- * substitution): the transaction's nonce and calldata are recorded before it leaves and cleared once it
- * is mined. A rerun of the same command that finds such a record looks the transaction up on chain and,
- * if it was mined, reports it done instead of sending it again. Running the command again after it
- * completed is a new operation (the record is clear by then).
+ * Tasks whose transaction must not be repeated by a rerun after a kill (a pledge, a release, a
+ * substitution, a forced transfer, a partial freeze, an enforcement take): the transaction's nonce and
+ * calldata are recorded before it leaves and cleared once it is mined. A rerun of the same command that
+ * finds such a record looks the transaction up on chain and, if it was mined, reports it done instead of
+ * sending it again. Running a single command again after it completed is a new operation (the record is
+ * clear by then). Files (batchDone / sendChunk) keep the lines done, so the same file never repeats a line.
  * Loaded only inside a task's run.
  */
 import { type BaseContract, type Signer, keccak256, toUtf8Bytes } from "ethers";
