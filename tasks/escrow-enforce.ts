@@ -5,7 +5,10 @@
  * --expiry; DvP when the buyer buys), close (ends the default: the rest goes back to the pledgor, any
  * uncovered remainder is recorded as the loss). --mode buy is the sale's buyer (--from) paying for
  * --sale-id. Checked before sending: account Defaulted, units pledged, a price at most one day old
- * (take), the buyer verified, approvals of the escrow for the buyer's cash.
+ * (take), the buyer verified, approvals of the escrow for the buyer's cash. A take, a cash take or a sale
+ * listing repeated would take or list again, so these are sent through tasks/lib/once.ts: a rerun after a
+ * kill finds the earlier run's transaction on chain and sends nothing (a buy and a close are refused or
+ * skipped by the chain's state).
  */
 import { z } from "zod";
 import { operation } from "./lib/cli";
@@ -87,6 +90,28 @@ operation({
     }
 
     const pledgor = args.pledgor!;
+    const once = await import("./lib/once");
+    const key = once.commandKey("escrow:enforce", from, args);
+    // The latest sale listed with these terms (what the listing just sent, or an earlier run's, created).
+    const saleOf = async (series: string) => {
+      const logs = await escrow.queryFilter(escrow.filters.SaleListed());
+      return logs
+        .map((l) => l.args)
+        .filter(
+          (a) =>
+            a.series === series && a.units === args.units && a.buyer === args.buyer && a.cashAmount === args.cashAmount,
+        )
+        .at(-1)?.saleId;
+    };
+    if (args.mode !== "close" && (await once.finishedByEarlierRun(ctx, key, sender))) {
+      const sale = args.mode === "sale" ? await saleOf(store.series(args.series!).token) : undefined;
+      return {
+        title:
+          `Enforcement (${args.mode}${args.series ? ` ${args.units} ${args.series}` : ` ${args.units}`}) against ${pledgor}` +
+          `${sale === undefined ? "" : `: sale ${sale} listed`}: already done by an interrupted earlier run (found on chain); nothing sent`,
+        summary: e.describeAccount(store, await e.accountView(escrow, pledgor, from)),
+      };
+    }
     const view = await e.accountView(escrow, pledgor, from);
     e.requireStatus(
       view,
@@ -108,35 +133,37 @@ operation({
             `${args.series} has no price from the last day (observed ${observedAt === 0n ? "never" : ops.jstTime(observedAt)}): run price:set first`,
           );
         }
-        await ctx.send(`take ${args.units} ${args.series}`, () =>
-          escrow.enforceTake(pledgor, series.address, args.units!),
-        );
+        await once.sendRecorded(ctx, key, sender, `take ${args.units} ${args.series}`, escrow, "enforceTake", [
+          pledgor,
+          series.address,
+          args.units!,
+        ]);
         title = `Took ${args.units} ${args.series} from ${pledgor}`;
       } else {
         await ops.requireVerified(await ops.registryOf(series.token), args.buyer!, "--buyer", "buyer");
         const expiry = await ops.resolveMoment(args.expiry ?? { kind: "in", seconds: 86_400 });
         const now = await ops.chainNow();
         if (expiry <= now) throw ops.badArgument("--expiry", `${ops.jstTime(expiry)} is not in the future`);
-        const receipt = await ctx.send(`list a sale of ${args.units} ${args.series}`, () =>
-          escrow.listSale(pledgor, series.address, args.units!, args.buyer!, args.cashAmount!, expiry),
-        );
-        const listed = receipt.logs
-          .map((log) => {
-            try {
-              return escrow.interface.parseLog(log);
-            } catch {
-              return null;
-            }
-          })
-          .find((p) => p?.name === "SaleListed");
-        title = `Sale ${listed?.args.saleId} listed: ${args.units} ${args.series} to ${args.buyer} for ${args.cashAmount} (the buyer runs escrow:enforce --mode buy --sale-id ${listed?.args.saleId})`;
+        await once.sendRecorded(ctx, key, sender, `list a sale of ${args.units} ${args.series}`, escrow, "listSale", [
+          pledgor,
+          series.address,
+          args.units!,
+          args.buyer!,
+          args.cashAmount!,
+          expiry,
+        ]);
+        const saleId = await saleOf(series.address);
+        title = `Sale ${saleId} listed: ${args.units} ${args.series} to ${args.buyer} for ${args.cashAmount} (the buyer runs escrow:enforce --mode buy --sale-id ${saleId})`;
       }
     } else if (args.mode === "cash") {
       if (args.units! > view.cash)
         throw ops.badArgument("--units", `the account holds ${view.cash} of cash, not ${args.units}`);
       if (args.units! > view.outstanding)
         throw ops.badArgument("--units", `more than the obligation outstanding ${view.outstanding}`);
-      await ctx.send(`take ${args.units} cash`, () => escrow.enforceCash(pledgor, args.units!));
+      await once.sendRecorded(ctx, key, sender, `take ${args.units} cash`, escrow, "enforceCash", [
+        pledgor,
+        args.units!,
+      ]);
       title = `Took ${args.units} of cash collateral from ${pledgor}`;
     } else {
       await ctx.send(`close the default of ${pledgor}`, () => escrow.closeDefault(pledgor));

@@ -4,14 +4,18 @@
  * wallet[,amount]; an empty amount means the whole wallet) sent with the ERC-3643 batch functions. Checked
  * before sending: the sender's FREEZE_AGENT role, addresses, a partial freeze within the free balance
  * (balance − frozen − pledged), a partial unfreeze within the frozen units. A wallet already in the
- * requested state is skipped, so a rerun sends nothing twice. Load-safe (no runtime imports at top).
+ * requested state is skipped, so a rerun sends no whole-wallet change twice. Partial changes are not
+ * idempotent (freezing 1,000 units twice freezes 2,000), so they go through tasks/lib/once.ts: each
+ * transaction's nonce and calldata are recorded before it leaves and looked up on chain by a rerun after a
+ * kill. A single partial change's record is cleared once mined (the same command later is a new change); a
+ * file keeps its progress (partial lines done), so the same file run again sends no partial line twice.
+ * Load-safe (no runtime imports at top).
  */
 import { z } from "zod";
 import { operation } from "./cli";
 import * as s from "./schemas";
 
-/** Wallets per batch transaction. */
-const CHUNK = 100;
+import * as b from "./bond-schemas";
 
 export function freezeOperation(freeze: boolean): void {
   const verb = freeze ? "freeze" : "unfreeze";
@@ -25,6 +29,7 @@ export function freezeOperation(freeze: boolean): void {
       wallet: { description: "the holder's wallet" },
       amount: { description: `units to ${verb} (partial); without it the whole wallet` },
       file: { description: `CSV with columns wallet,amount (amount empty: whole wallet) to ${verb} in batches` },
+      batch: { description: "wallets per transaction with --file (default 100, at most 100)" },
     },
     schema: z
       .object({
@@ -32,6 +37,7 @@ export function freezeOperation(freeze: boolean): void {
         wallet: s.address.optional(),
         amount: s.positiveAmount.optional(),
         file: z.string().trim().min(1).optional(),
+        batch: b.batchSize(100).default(100),
       })
       .refine((a) => (a.wallet === undefined) !== (a.file === undefined), {
         error: "give either --wallet or --file",
@@ -66,6 +72,27 @@ export function freezeOperation(freeze: boolean): void {
       await ops.requireRole(token, ROLES.FREEZE_AGENT, agentAddress, `series ${args.series}`);
       const unit = await ops.unitOf(store, series);
 
+      // Partial lines an earlier (killed) run of this command already sent: not validated or sent again.
+      const once = await import("./once");
+      const task = `token:${verb}`;
+      const single = args.file === undefined;
+      const key = single
+        ? once.commandKey(task, agentAddress, { series: args.series, wallet: args.wallet, amount: args.amount })
+        : once.commandKey(task, agentAddress, {
+            series: args.series,
+            file: items.map((i) => ({ wallet: i.wallet, amount: i.amount ?? null })),
+          });
+      let done = 0;
+      let adopted = false;
+      if (single) {
+        if (args.amount !== undefined && (await once.finishedByEarlierRun(ctx, key, agent))) {
+          done = 1;
+          adopted = true;
+        }
+      } else {
+        ({ done, adopted } = await once.batchDone(ctx, key, agent));
+      }
+
       const rows: Record<string, unknown>[] = [];
       const whole: string[] = [];
       const partial: { wallet: string; amount: bigint }[] = [];
@@ -87,6 +114,15 @@ export function freezeOperation(freeze: boolean): void {
           }
           continue;
         }
+        partial.push({ wallet: item.wallet, amount: item.amount });
+        if (partial.length <= done) {
+          rows.push({
+            wallet: item.wallet,
+            action: `${verb} ${item.amount} units`,
+            outcome: "done by an earlier run",
+          });
+          continue;
+        }
         ops.requireMultiple(argument, item.amount, unit, args.series);
         const earlier = pendingPartial.get(item.wallet) ?? 0n;
         if (freeze) {
@@ -98,13 +134,12 @@ export function freezeOperation(freeze: boolean): void {
           );
         }
         pendingPartial.set(item.wallet, earlier + item.amount);
-        partial.push({ wallet: item.wallet, amount: item.amount });
         rows.push({ wallet: item.wallet, action: `${verb} ${item.amount} units`, outcome: "sent" });
       }
 
-      const progress = ctx.progress(`token:${verb}`, whole.length + partial.length);
-      for (let i = 0; i < whole.length; i += CHUNK) {
-        const chunk = whole.slice(i, i + CHUNK);
+      const progress = ctx.progress(task, whole.length + partial.length);
+      for (let i = 0; i < whole.length; i += args.batch) {
+        const chunk = whole.slice(i, i + args.batch);
         await ctx.send(`${verb} ${chunk.length} wallet(s)`, () =>
           chunk.length === 1
             ? token.setAddressFrozen(chunk[0], freeze)
@@ -115,20 +150,19 @@ export function freezeOperation(freeze: boolean): void {
         );
         progress.tick(chunk.length);
       }
-      for (let i = 0; i < partial.length; i += CHUNK) {
-        const chunk = partial.slice(i, i + CHUNK);
-        const wallets = chunk.map((c) => c.wallet);
-        const amounts = chunk.map((c) => c.amount);
-        await ctx.send(`${verb} units of ${chunk.length} wallet(s)`, () => {
-          if (chunk.length === 1) {
-            return freeze
-              ? token.freezePartialTokens(wallets[0], amounts[0])
-              : token.unfreezePartialTokens(wallets[0], amounts[0]);
-          }
-          return freeze
-            ? token.batchFreezePartialTokens(wallets, amounts)
-            : token.batchUnfreezePartialTokens(wallets, amounts);
-        });
+      progress.tick(done);
+      for (let i = done; i < partial.length; i += args.batch) {
+        const chunk = partial.slice(i, i + args.batch);
+        const action = `${verb} units of ${chunk.length} wallet(s)`;
+        if (single) {
+          const method = freeze ? "freezePartialTokens" : "unfreezePartialTokens";
+          await once.sendRecorded(ctx, key, agent, action, token, method, [chunk[0].wallet, chunk[0].amount]);
+        } else {
+          const method = freeze ? "batchFreezePartialTokens" : "batchUnfreezePartialTokens";
+          const wallets = chunk.map((c) => c.wallet);
+          const amounts = chunk.map((c) => c.amount);
+          await once.sendChunk(ctx, key, agent, action, token, method, [wallets, amounts], i + chunk.length);
+        }
         progress.tick(chunk.length);
       }
       progress.stop();
@@ -144,9 +178,11 @@ export function freezeOperation(freeze: boolean): void {
           free: holding.free,
         });
       }
-      const sent = whole.length + partial.length;
+      const sent = whole.length + partial.length - done;
       return {
-        title: `token:${verb} ${args.series}: ${sent} change(s) sent, ${rows.length - sent} already done`,
+        title:
+          `token:${verb} ${args.series}: ${sent} change(s) sent, ${rows.length - sent} already done` +
+          (adopted ? " (found on chain: sent by an interrupted earlier run, not sent again)" : ""),
         rows,
       };
     },

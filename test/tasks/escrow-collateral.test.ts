@@ -424,4 +424,48 @@ describe("price:set and escrow:* (CLI)", function () {
     expect(await node.balance("MUNI", bob)).to.equal(1_000_000n);
     expect((await account()).outstanding).to.equal("7210000");
   });
+
+  it("a take and a sale listing whose runs were killed after sending are not sent again by the reruns", async () => {
+    const escrowAs = await node.contract("CollateralEscrow", escrow, jscc);
+    const { JGB, MUNI } = node.record().series;
+    // What a run killed right after its transaction was mined leaves: the transaction, and its pending record.
+    const killedRun = async (key: string, method: string, ...args: unknown[]) => {
+      const block = await node.provider.getBlockNumber();
+      const tx = await escrowAs.getFunction(method)(...args);
+      await tx.wait();
+      const record = node.record();
+      record.operations[key] = { pending: { from: jscc, nonce: tx.nonce, to: tx.to, data: tx.data, block } };
+      node.saveRecord(record);
+    };
+    const take = { mode: "take", pledgor: alice, series: "JGB", units: 1_000_000n };
+    const takeKey = commandKey("escrow:enforce", jscc, take);
+    await killedRun(takeKey, "enforceTake", alice, JGB.token, 1_000_000n);
+    const sale = { mode: "sale", pledgor: alice, series: "MUNI", units: 1_000_000n, buyer: bob, cashAmount: 990_000n };
+    const saleKey = commandKey("escrow:enforce", jscc, sale);
+    await killedRun(saleKey, "listSale", alice, MUNI.token, 1_000_000n, bob, 990_000n, (await node.now()) + 86_400);
+    const nonce = await node.nonce(jscc);
+
+    const retake = await run(
+      ...["escrow:enforce", "--from", jscc, "--mode", "take", "--pledgor", alice, "--series", "JGB"],
+      ...["--units", "1000000", "--json"],
+    );
+    expect(retake.code, retake.stdout + retake.stderr).to.equal(0);
+    expect(retake.json?.title).to.equal(
+      `Enforcement (take 1000000 JGB) against ${alice}: already done by an interrupted earlier run (found on chain); nothing sent`,
+    );
+    // One take of 1,000,000 at 80: 7,210,000 − 800,000 outstanding, 5,000,000 − 1,000,000 pledged.
+    expect(retake.json?.summary).to.deep.include({ outstanding: "6410000", "pledged JGB": "4000000" });
+    expect(await node.balance("JGB", jscc)).to.equal(2_000_000n);
+
+    const relist = await run(
+      ...["escrow:enforce", "--from", jscc, "--mode", "sale", "--pledgor", alice, "--series", "MUNI"],
+      ...["--units", "1000000", "--buyer", bob, "--cash-amount", "990000"],
+    );
+    expect(relist.code, relist.stdout + relist.stderr).to.equal(0);
+    expect(relist.stdout).to.contain("sale 2 listed: already done by an interrupted earlier run");
+    expect(await escrowAs.queryFilter(escrowAs.filters.SaleListed())).to.have.length(2);
+    expect(await node.nonce(jscc)).to.equal(nonce);
+    expect(node.record().operations[takeKey]).to.equal(undefined);
+    expect(node.record().operations[saleKey]).to.equal(undefined);
+  });
 });

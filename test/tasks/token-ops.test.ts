@@ -1,11 +1,15 @@
 import { expect } from "chai";
 import { type Chain, COVERAGE, runTask, startHardhatNode, tempDeployments } from "../helpers/cli";
+import { commandKey } from "../../tasks/lib/once";
+import type { PendingSend } from "../../tasks/lib/bond-ops";
 import { ACCOUNTS, Node, csv } from "./ops-setup";
 
 /**
  * The agent tasks through their CLI against a hardhat node: freeze / unfreeze (whole wallet, partial,
- * batch file), force-transfer (one, batch), recover, pause / unpause, transfer-check; and every bad
- * input refused with exit 2 before anything is sent.
+ * batch file), force-transfer (one, batch), recover, pause / unpause, transfer-check; every bad input
+ * refused with exit 2 before anything is sent; and reruns after a run killed between sending and recording
+ * (forced transfers, partial freezes and unfreezes, one or a file) that find the earlier transaction on
+ * chain instead of sending it again.
  */
 describe("token:* agent operations (CLI)", function () {
   if (COVERAGE) return;
@@ -15,6 +19,26 @@ describe("token:* agent operations (CLI)", function () {
   const dir = tempDeployments();
   const { owner, alice, bob, carol, dave, eve } = ACCOUNTS;
   const run = (...args: string[]) => runTask(chain, dir, args);
+  /**
+   * What a task run killed right after its transaction was mined leaves behind: the transaction on chain
+   * (sent here directly by the owner, the agent of every role) and, returned, its pending record.
+   */
+  const sentByKilledRun = async (method: string, ...args: unknown[]): Promise<PendingSend> => {
+    const token = await node.contract("SecurityToken", node.record().series.SEC.token);
+    const block = await node.provider.getBlockNumber();
+    const tx = await token.getFunction(method)(...args);
+    await tx.wait();
+    return { from: owner, nonce: tx.nonce, to: tx.to, data: tx.data, block };
+  };
+  const recordOperation = (key: string, operation: Record<string, unknown>) => {
+    const record = node.record();
+    record.operations[key] = operation;
+    node.saveRecord(record);
+  };
+  const frozenOf = async (wallet: string): Promise<bigint> => {
+    const token = await node.contract("SecurityToken", node.record().series.SEC.token);
+    return (await token.getFunction("getFrozenTokens")(wallet)) as bigint;
+  };
 
   before(async () => {
     chain = await startHardhatNode();
@@ -266,5 +290,124 @@ describe("token:* agent operations (CLI)", function () {
     expect(again.code).to.equal(0);
     expect(again.stdout).to.contain(`Nothing to recover: ${alice} holds no SEC`);
     expect(await node.nonce(owner)).to.equal(nonce);
+  });
+
+  // From here alice's units are dave's (recovered): dave 12,000 (2,000 frozen), bob 3,000.
+
+  it("force-transfer killed after sending: the rerun finds it on chain and sends nothing; the next run is a new transfer", async () => {
+    const args = ["token:force-transfer", "--series", "SEC", "--from-wallet", dave, "--to", bob, "--amount", "1000"];
+    const key = commandKey("token:force-transfer", owner, { series: "SEC", fromWallet: dave, to: bob, amount: 1000n });
+    recordOperation(key, { pending: await sentByKilledRun("forcedTransfer", dave, bob, 1000n) });
+    const nonce = await node.nonce(owner);
+    const rerun = await run(...args, "--json");
+    expect(rerun.code, rerun.stdout + rerun.stderr).to.equal(0);
+    expect(rerun.json?.title).to.equal(
+      "token:force-transfer SEC: 0 forced transfer(s) sent; 1 already done by an interrupted earlier run (found on chain), not sent again",
+    );
+    expect(rerun.json?.rows).to.deep.equal([
+      { from: dave, to: bob, amount: "1000", "from balance": "11000", "to balance": "4000" },
+    ]);
+    expect(await node.nonce(owner)).to.equal(nonce);
+    expect(node.record().operations[key]).to.equal(undefined);
+    const next = await run(...args, "--json");
+    expect(next.code, next.stdout + next.stderr).to.equal(0);
+    expect([await node.balance("SEC", dave), await node.balance("SEC", bob)]).to.deep.equal([10_000n, 5_000n]);
+    expect(await node.nonce(owner)).to.equal(nonce + 1);
+  });
+
+  it("force-transfer --file killed after its second batch: the rerun sends only the third; the file again sends nothing", async () => {
+    const lines = [
+      { from: dave, to: bob, amount: 1000n },
+      { from: dave, to: bob, amount: 1000n },
+      { from: bob, to: dave, amount: 3000n },
+    ];
+    const file = csv(dir, "force-killed.csv", ["from,to,amount", ...lines.map((l) => `${l.from},${l.to},${l.amount}`)]);
+    const key = commandKey("token:force-transfer", owner, { series: "SEC", file: lines });
+    await sentByKilledRun("batchForcedTransfer", [dave], [bob], [1000n]);
+    recordOperation(key, {
+      done: 1,
+      upTo: 2,
+      pending: await sentByKilledRun("batchForcedTransfer", [dave], [bob], [1000n]),
+    });
+    const nonce = await node.nonce(owner);
+    const rerun = await run("token:force-transfer", "--series", "SEC", "--file", file, "--batch", "1", "--json");
+    expect(rerun.code, rerun.stdout + rerun.stderr).to.equal(0);
+    expect(rerun.json?.title).to.equal(
+      "token:force-transfer SEC: 1 forced transfer(s) sent; 2 already done by an interrupted earlier run (found on chain), not sent again",
+    );
+    expect(await node.nonce(owner)).to.equal(nonce + 1);
+    expect([await node.balance("SEC", dave), await node.balance("SEC", bob)]).to.deep.equal([11_000n, 4_000n]);
+    expect(node.record().operations[key]).to.deep.equal({ done: 3 });
+    const again = await run("token:force-transfer", "--series", "SEC", "--file", file, "--json");
+    expect(again.code, again.stdout + again.stderr).to.equal(0);
+    expect(again.json?.title).to.equal(
+      "token:force-transfer SEC: 0 forced transfer(s) sent; 3 already done by an earlier run of this file, not sent again",
+    );
+    expect(await node.nonce(owner)).to.equal(nonce + 1);
+    expect([await node.balance("SEC", dave), await node.balance("SEC", bob)]).to.deep.equal([11_000n, 4_000n]);
+  });
+
+  it("freeze --amount and unfreeze --amount killed after sending: the reruns send nothing and the frozen units are exact", async () => {
+    const nonce = await node.nonce(owner);
+    for (const [verb, method, frozen] of [
+      ["freeze", "freezePartialTokens", "3000"],
+      ["unfreeze", "unfreezePartialTokens", "2000"],
+    ] as const) {
+      const key = commandKey(`token:${verb}`, owner, { series: "SEC", wallet: dave, amount: 1000n });
+      recordOperation(key, { pending: await sentByKilledRun(method, dave, 1000n) });
+      const rerun = await run(`token:${verb}`, "--series", "SEC", "--wallet", dave, "--amount", "1000", "--json");
+      expect(rerun.code, rerun.stdout + rerun.stderr).to.equal(0);
+      expect(rerun.json?.title).to.equal(
+        `token:${verb} SEC: 0 change(s) sent, 1 already done (found on chain: sent by an interrupted earlier run, not sent again)`,
+      );
+      expect(rerun.json?.rows).to.deep.equal([
+        {
+          wallet: dave,
+          action: `${verb} 1000 units`,
+          outcome: "done by an earlier run",
+          "wallet frozen": false,
+          balance: "11000",
+          frozen,
+          pledged: "0",
+          free: String(11_000 - Number(frozen)),
+        },
+      ]);
+      expect(node.record().operations[key]).to.equal(undefined);
+    }
+    expect(await node.nonce(owner)).to.equal(nonce + 2); // the two sends of the killed runs, none by the reruns
+    expect(await frozenOf(dave)).to.equal(2_000n);
+  });
+
+  it("freeze --file killed after its second partial batch: whole wallet skipped by state, only the third line sent", async () => {
+    const items = [
+      { wallet: carol, amount: null },
+      { wallet: dave, amount: 1000n },
+      { wallet: bob, amount: 1000n },
+      { wallet: dave, amount: 1000n },
+    ];
+    const file = csv(dir, "freeze-killed.csv", ["wallet,amount", ...items.map((i) => `${i.wallet},${i.amount ?? ""}`)]);
+    const key = commandKey("token:freeze", owner, { series: "SEC", file: items });
+    await sentByKilledRun("setAddressFrozen", carol, true);
+    await sentByKilledRun("batchFreezePartialTokens", [dave], [1000n]);
+    recordOperation(key, {
+      done: 1,
+      upTo: 2,
+      pending: await sentByKilledRun("batchFreezePartialTokens", [bob], [1000n]),
+    });
+    const nonce = await node.nonce(owner);
+    const rerun = await run("token:freeze", "--series", "SEC", "--file", file, "--batch", "1", "--json");
+    expect(rerun.code, rerun.stdout + rerun.stderr).to.equal(0);
+    expect(rerun.json?.title).to.equal(
+      "token:freeze SEC: 1 change(s) sent, 3 already done (found on chain: sent by an interrupted earlier run, not sent again)",
+    );
+    expect((rerun.json?.rows as { outcome: string }[]).map((r) => r.outcome)).to.deep.equal([
+      "already frozen",
+      "done by an earlier run",
+      "done by an earlier run",
+      "sent",
+    ]);
+    expect(await node.nonce(owner)).to.equal(nonce + 1);
+    expect([await frozenOf(dave), await frozenOf(bob)]).to.deep.equal([4_000n, 1_000n]);
+    expect(node.record().operations[key]).to.deep.equal({ done: 3 });
   });
 });
