@@ -197,30 +197,35 @@ contract ModularCompliance is IModularCompliance, AccessControlDefaultAdminRules
         if (!check) checking = 0;
         bytes memory checkCall;
         bytes memory checkAndActionCall;
-        for (uint256 i = 0; checking >> i != 0; ++i) {
-            if ((checking >> i) & 1 == 0) continue;
-            address module = $.modules[i].module;
-            bool allowed;
-            if ((recording >> i) & 1 != 0) {
-                if (checkAndActionCall.length == 0) {
-                    checkAndActionCall = _forwardedCall(
-                        IComplianceModule.moduleCheckAndActionWithContext.selector,
-                        false,
-                        CONTEXT_WITH_CHECK
-                    );
+        // The masks have 25 bits, so `i` stays below 25.
+        for (uint256 i = 0; checking >> i != 0;) {
+            if ((checking >> i) & 1 != 0) {
+                address module = $.modules[i].module;
+                bool allowed;
+                if ((recording >> i) & 1 != 0) {
+                    if (checkAndActionCall.length == 0) {
+                        checkAndActionCall = _forwardedCall(
+                            IComplianceModule.moduleCheckAndActionWithContext.selector,
+                            false,
+                            CONTEXT_WITH_CHECK
+                        );
+                    }
+                    allowed = _checkAndActionCall(module, checkAndActionCall);
+                } else {
+                    if (checkCall.length == 0) {
+                        checkCall = _forwardedCall(
+                            IComplianceModule.moduleCheckWithContext.selector,
+                            true,
+                            CONTEXT_WITH_CHECK
+                        );
+                    }
+                    allowed = _checkCall(module, checkCall);
                 }
-                allowed = _checkAndActionCall(module, checkAndActionCall);
-            } else {
-                if (checkCall.length == 0) {
-                    checkCall = _forwardedCall(
-                        IComplianceModule.moduleCheckWithContext.selector,
-                        true,
-                        CONTEXT_WITH_CHECK
-                    );
-                }
-                allowed = _checkCall(module, checkCall);
+                if (!allowed) return module;
             }
-            if (!allowed) return module;
+            unchecked {
+                ++i;
+            }
         }
         recording &= ~checking;
         if (recording == 0) return address(0);
@@ -246,11 +251,12 @@ contract ModularCompliance is IModularCompliance, AccessControlDefaultAdminRules
     }
 
     /// @inheritdoc IModularCompliance
+    /// @dev `amount` and `context` reach the modules in the call data, copied, unread here.
     function checkTransferWithContext(
         address from,
         address to,
-        uint256 amount,
-        TransferContext calldata context
+        uint256,
+        TransferContext calldata
     ) external view returns (address) {
         ComplianceStorage storage $ = _s();
         (uint256 checking, ) = _listeners($, from, to);
@@ -260,10 +266,14 @@ contract ModularCompliance is IModularCompliance, AccessControlDefaultAdminRules
             true,
             CONTEXT_WITHOUT_CHECK
         );
-        for (uint256 i = 0; checking >> i != 0; ++i) {
-            if ((checking >> i) & 1 == 0) continue;
-            address module = $.modules[i].module;
-            if (!_checkCall(module, checkCall)) return module;
+        for (uint256 i = 0; checking >> i != 0;) {
+            if ((checking >> i) & 1 != 0) {
+                address module = $.modules[i].module;
+                if (!_checkCall(module, checkCall)) return module;
+            }
+            unchecked {
+                ++i;
+            }
         }
         return address(0);
     }
@@ -334,8 +344,12 @@ contract ModularCompliance is IModularCompliance, AccessControlDefaultAdminRules
     /// @dev Calls the modules at the indexes set in `recording`, in order, with `callData`.
     function _notify(uint256 recording, bytes memory callData) private {
         ComplianceStorage storage $ = _s();
-        for (uint256 i = 0; recording >> i != 0; ++i) {
+        // The masks have 25 bits, so `i` stays below 25.
+        for (uint256 i = 0; recording >> i != 0;) {
             if ((recording >> i) & 1 != 0) Address.functionCall($.modules[i].module, callData);
+            unchecked {
+                ++i;
+            }
         }
     }
 
