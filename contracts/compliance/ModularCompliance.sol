@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {AccessControlDefaultAdminRulesUpgradeable} from "@openzeppelin/contracts-upgradeable/access/extensions/AccessControlDefaultAdminRulesUpgradeable.sol";
 import {Address} from "@openzeppelin/contracts/utils/Address.sol";
+import {LowLevelCall} from "@openzeppelin/contracts/utils/LowLevelCall.sol";
 import {Roles} from "../access/Roles.sol";
 import {IComplianceHooksListener, IModularCompliance} from "./IModularCompliance.sol";
 import {IComplianceModule, ModuleHooks, TransferContext} from "./modules/IComplianceModule.sol";
@@ -34,6 +35,11 @@ contract ModularCompliance is IModularCompliance, AccessControlDefaultAdminRules
         uint32 actionTransferModules;
         ModuleSlot[MAX_MODULES] modules;
     }
+
+    /// @dev Where the {TransferContext} starts in the data of {checkAndRecordWithContext} (after the
+    /// selector and four words) and of {checkTransferWithContext} (after the selector and three words).
+    uint256 private constant CONTEXT_WITH_CHECK = 132;
+    uint256 private constant CONTEXT_WITHOUT_CHECK = 100;
 
     // keccak256(abi.encode(uint256(keccak256("kosai.storage.ModularCompliance")) - 1)) & ~bytes32(uint256(0xff))
     bytes32 private constant STORAGE_LOCATION = 0x8b82982460a429bb0fd0e93421be58a2d107ab5fcdc03eefaeb0d76c6e563700;
@@ -189,14 +195,37 @@ contract ModularCompliance is IModularCompliance, AccessControlDefaultAdminRules
         ComplianceStorage storage $ = _s();
         (uint256 checking, uint256 recording) = _listeners($, from, to);
         if (!check) checking = 0;
-        for (uint256 i = 0; checking >> i != 0; ++i) {
-            if ((checking >> i) & 1 == 0) continue;
-            IComplianceModule module = IComplianceModule($.modules[i].module);
-            bool allowed =
-                (recording >> i) & 1 != 0
-                    ? module.moduleCheckAndActionWithContext(from, to, amount, before)
-                    : module.moduleCheckWithContext(from, to, amount, address(this), before);
-            if (!allowed) return address(module);
+        bytes memory checkCall;
+        bytes memory checkAndActionCall;
+        // The masks have 25 bits, so `i` stays below 25.
+        for (uint256 i = 0; checking >> i != 0;) {
+            if ((checking >> i) & 1 != 0) {
+                address module = $.modules[i].module;
+                bool allowed;
+                if ((recording >> i) & 1 != 0) {
+                    if (checkAndActionCall.length == 0) {
+                        checkAndActionCall = _forwardedCall(
+                            IComplianceModule.moduleCheckAndActionWithContext.selector,
+                            false,
+                            CONTEXT_WITH_CHECK
+                        );
+                    }
+                    allowed = _checkAndActionCall(module, checkAndActionCall);
+                } else {
+                    if (checkCall.length == 0) {
+                        checkCall = _forwardedCall(
+                            IComplianceModule.moduleCheckWithContext.selector,
+                            true,
+                            CONTEXT_WITH_CHECK
+                        );
+                    }
+                    allowed = _checkCall(module, checkCall);
+                }
+                if (!allowed) return module;
+            }
+            unchecked {
+                ++i;
+            }
         }
         recording &= ~checking;
         if (recording == 0) return address(0);
@@ -222,13 +251,31 @@ contract ModularCompliance is IModularCompliance, AccessControlDefaultAdminRules
     }
 
     /// @inheritdoc IModularCompliance
+    /// @dev `amount` and `context` reach the modules in the call data, copied, unread here.
     function checkTransferWithContext(
         address from,
         address to,
-        uint256 amount,
-        TransferContext calldata context
+        uint256,
+        TransferContext calldata
     ) external view returns (address) {
-        return _refusingModuleWithContext(from, to, amount, context);
+        ComplianceStorage storage $ = _s();
+        (uint256 checking, ) = _listeners($, from, to);
+        if (checking == 0) return address(0);
+        bytes memory checkCall = _forwardedCall(
+            IComplianceModule.moduleCheckWithContext.selector,
+            true,
+            CONTEXT_WITHOUT_CHECK
+        );
+        for (uint256 i = 0; checking >> i != 0;) {
+            if ((checking >> i) & 1 != 0) {
+                address module = $.modules[i].module;
+                if (!_checkCall(module, checkCall)) return module;
+            }
+            unchecked {
+                ++i;
+            }
+        }
+        return address(0);
     }
 
     /// @inheritdoc IModularCompliance
@@ -254,24 +301,6 @@ contract ModularCompliance is IModularCompliance, AccessControlDefaultAdminRules
     /// @inheritdoc IModularCompliance
     function isModuleBound(address module) external view returns (bool) {
         return _indexOf(_s(), module) != type(uint256).max;
-    }
-
-    function _refusingModuleWithContext(
-        address from,
-        address to,
-        uint256 amount,
-        TransferContext calldata context
-    ) private view returns (address) {
-        ComplianceStorage storage $ = _s();
-        (uint256 checking, ) = _listeners($, from, to);
-        for (uint256 i = 0; checking >> i != 0; ++i) {
-            if ((checking >> i) & 1 == 0) continue;
-            address module = $.modules[i].module;
-            if (!IComplianceModule(module).moduleCheckWithContext(from, to, amount, address(this), context)) {
-                return module;
-            }
-        }
-        return address(0);
     }
 
     function _refusingModule(address from, address to, uint256 amount) private view returns (address) {
@@ -315,9 +344,63 @@ contract ModularCompliance is IModularCompliance, AccessControlDefaultAdminRules
     /// @dev Calls the modules at the indexes set in `recording`, in order, with `callData`.
     function _notify(uint256 recording, bytes memory callData) private {
         ComplianceStorage storage $ = _s();
-        for (uint256 i = 0; recording >> i != 0; ++i) {
+        // The masks have 25 bits, so `i` stays below 25.
+        for (uint256 i = 0; recording >> i != 0;) {
             if ((recording >> i) & 1 != 0) Address.functionCall($.modules[i].module, callData);
+            unchecked {
+                ++i;
+            }
         }
+    }
+
+    /// @dev The data of a call to a module's `selector` made of this call's own arguments, copied rather than
+    /// decoded and encoded again (the compliance's entry points take from, to, amount first and the static
+    /// {TransferContext} inline, at `contextOffset`; the ABI decoder has checked the data is that long):
+    /// from, to, amount, this compliance if `withCompliance` (moduleCheckWithContext's fourth argument),
+    /// then the context. The module's ABI decoder validates every field, as it would for typed calls.
+    function _forwardedCall(
+        bytes4 selector,
+        bool withCompliance,
+        uint256 contextOffset
+    ) private view returns (bytes memory callData) {
+        assembly ("memory-safe") {
+            callData := mload(0x40)
+            // 4 (selector) + 96 (from, to, amount) + 192 (context), and 32 more with the compliance.
+            let length := add(292, mul(withCompliance, 32))
+            mstore(callData, length)
+            // `selector` is left-aligned: its 4 bytes land first, and the copy below overwrites the rest.
+            mstore(add(callData, 0x20), selector)
+            calldatacopy(add(callData, 0x24), 4, 96)
+            let context := add(callData, 0x84)
+            if withCompliance {
+                mstore(context, address())
+                context := add(context, 32)
+            }
+            calldatacopy(context, contextOffset, 192)
+            mstore(0x40, and(add(add(callData, add(0x20, length)), 31), not(31)))
+        }
+    }
+
+    /// @dev `module.moduleCheckWithContext` with `callData` (its encoded arguments), as a static call.
+    function _checkCall(address module, bytes memory callData) private view returns (bool) {
+        (bool success, bytes32 answer, ) = LowLevelCall.staticcallReturn64Bytes(module, callData);
+        return _answer(module, success, answer, IComplianceModule.moduleCheckWithContext.selector);
+    }
+
+    /// @dev `module.moduleCheckAndActionWithContext` with `callData` (its encoded arguments).
+    function _checkAndActionCall(address module, bytes memory callData) private returns (bool) {
+        (bool success, bytes32 answer, ) = LowLevelCall.callReturn64Bytes(module, callData);
+        return _answer(module, success, answer, IComplianceModule.moduleCheckAndActionWithContext.selector);
+    }
+
+    /// @dev A module's answer to a raw call, read as a typed call would: its revert passes through
+    /// unchanged; a return that is not one ABI-encoded bool fails with {ComplianceModuleCallFailed}.
+    function _answer(address module, bool success, bytes32 answer, bytes4 selector) private pure returns (bool) {
+        if (!success) LowLevelCall.bubbleRevert();
+        if (LowLevelCall.returnDataSize() < 32 || uint256(answer) > 1) {
+            revert ComplianceModuleCallFailed(module, selector);
+        }
+        return answer != 0;
     }
 
     function _hookMask(ComplianceStorage storage $) private view returns (uint8 mask) {

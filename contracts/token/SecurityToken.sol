@@ -636,7 +636,7 @@ contract SecurityToken is
         // ACTION_MINT >> 2 is CHECK_MINT and ACTION_TRANSFER >> 2 is CHECK_TRANSFER; a burn is never checked.
         bool check = checks & CHECK_COMPLIANCE != 0 && to != address(0) && hooks & (actionHook >> 2) != 0;
         bool callCompliance = check || hooks & actionHook != 0;
-        if (callCompliance) _fillBalances($, context, from, to);
+        if (callCompliance) _fillBalances($, context, sender, recipient, from, to);
         _move($, sender, recipient, from, to, amount);
         if (callCompliance) {
             address module = $.compliance.checkAndRecordWithContext(from, to, amount, check, context);
@@ -664,17 +664,20 @@ contract SecurityToken is
         emit Transfer(from, to, amount);
     }
 
-    /// @dev The registry, balances of `from` and `to` before the change (a zero party's balance is zero),
+    /// @dev The registry, balances of `from` and `to` (read through `sender` and `recipient`, their accounts)
+    /// before the change (a zero party's balance is zero),
     /// and for a mint or burn the supply (a transfer leaves it alone, and reading it would cost a cold SLOAD).
     function _fillBalances(
         TokenStorage storage $,
         TransferContext memory context,
+        Account storage sender,
+        Account storage recipient,
         address from,
         address to
     ) private view {
         context.registry = $.identityRegistry;
-        if (from != address(0)) context.fromBalance = $.accounts[from].balance;
-        if (to != address(0)) context.toBalance = $.accounts[to].balance;
+        if (from != address(0)) context.fromBalance = sender.balance;
+        if (to != address(0)) context.toBalance = recipient.balance;
         if (from == address(0) || to == address(0)) context.totalSupply = $.totalSupply;
     }
 

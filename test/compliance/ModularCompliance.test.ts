@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ethers } from "hardhat";
+import { ethers, network } from "hardhat";
 import { impersonateAccount, loadFixture, setBalance } from "@nomicfoundation/hardhat-network-helpers";
 import { COUNTRY, ROLES } from "../../scripts/lib/constants";
 import type { ISeriesFactory } from "../../typechain-types/contracts/factory/SeriesFactory";
@@ -806,13 +806,90 @@ describe("ModularCompliance", function () {
         await token.connect(accounts.agent).mint(accounts.alice.address, 2n * JGB_UNIT);
         const context = await transferContextOf(token, accounts.alice.address, accounts.charlie.address);
         expect(
-          await compliance.checkTransferWithContext(accounts.alice.address, accounts.charlie.address, JGB_UNIT, context),
+          await compliance.checkTransferWithContext(
+            accounts.alice.address,
+            accounts.charlie.address,
+            JGB_UNIT,
+            context,
+          ),
         ).to.equal(await countryAllow.getAddress());
         await expect(token.connect(accounts.alice).transfer(accounts.charlie.address, JGB_UNIT))
           .to.be.revertedWithCustomError(token, "TokenTransferNotCompliant")
           .withArgs(accounts.alice.address, accounts.charlie.address, JGB_UNIT, await countryAllow.getAddress());
         expect(await maxBalance.investorBalance(complianceAddress, identities.alice)).to.equal(2n * JGB_UNIT);
         expect(await maxBalance.investorBalance(complianceAddress, identities.charlie)).to.equal(0n);
+      });
+    });
+
+    describe("when a module's answer is not one ABI-encoded bool", function () {
+      // The compliance reads the modules' answers raw (ModularCompliance._answer): runtime code put at the
+      // module's address answers 2, or nothing at all.
+      const RETURNS_TWO = "0x600260005260206000f3"; // mstore(0, 2) return(0, 32)
+      const RETURNS_NOTHING = "0x00"; // stop
+      for (const [label, code] of [
+        ["answers 2", RETURNS_TWO],
+        ["answers nothing", RETURNS_NOTHING],
+      ] as const) {
+        it(`reverts with ComplianceModuleCallFailed(module, selector) when a checking module ${label}`, async function () {
+          const { compliance, token, suite, accounts } = await loadFixture(complianceBaseFixture);
+          const { countryAllow, maxBalance } = suite.modules;
+          await compliance.connect(accounts.owner).addModule(countryAllow);
+          await compliance.connect(accounts.owner).addModule(maxBalance);
+          await configureModule(compliance, accounts.owner, countryAllow, "listCountries", [[COUNTRY.JP]]);
+          await configureModule(compliance, accounts.owner, maxBalance, "setMaxBalance", [RESIDENT_CAP_PER_PERSON]);
+          const alice = accounts.alice.address;
+          await network.provider.send("hardhat_setCode", [await countryAllow.getAddress(), code]);
+          await expect(token.connect(accounts.agent).mint(alice, JGB_UNIT))
+            .to.be.revertedWithCustomError(compliance, "ComplianceModuleCallFailed")
+            .withArgs(
+              await countryAllow.getAddress(),
+              countryAllow.interface.getFunction("moduleCheckWithContext").selector,
+            );
+          const context = await transferContextOf(token, ZERO, alice);
+          await expect(compliance.checkTransferWithContext(ZERO, alice, JGB_UNIT, context))
+            .to.be.revertedWithCustomError(compliance, "ComplianceModuleCallFailed")
+            .withArgs(
+              await countryAllow.getAddress(),
+              countryAllow.interface.getFunction("moduleCheckWithContext").selector,
+            );
+        });
+
+        it(`reverts with ComplianceModuleCallFailed(module, selector) when a checking and recording module ${label}`, async function () {
+          const { compliance, token, suite, accounts } = await loadFixture(complianceBaseFixture);
+          const { maxBalance } = suite.modules;
+          await compliance.connect(accounts.owner).addModule(maxBalance);
+          await configureModule(compliance, accounts.owner, maxBalance, "setMaxBalance", [RESIDENT_CAP_PER_PERSON]);
+          await network.provider.send("hardhat_setCode", [await maxBalance.getAddress(), code]);
+          await expect(token.connect(accounts.agent).mint(accounts.alice.address, JGB_UNIT))
+            .to.be.revertedWithCustomError(compliance, "ComplianceModuleCallFailed")
+            .withArgs(
+              await maxBalance.getAddress(),
+              maxBalance.interface.getFunction("moduleCheckAndActionWithContext").selector,
+            );
+        });
+      }
+    });
+
+    describe("when a module reverts", function () {
+      it("bubbles its revert data unchanged, from a check and from a check that records", async function () {
+        const { compliance, token, suite, accounts } = await loadFixture(complianceBaseFixture);
+        const { countryAllow, maxBalance } = suite.modules;
+        await compliance.connect(accounts.owner).addModule(countryAllow);
+        await compliance.connect(accounts.owner).addModule(maxBalance);
+        await configureModule(compliance, accounts.owner, countryAllow, "listCountries", [[COUNTRY.JP]]);
+        await configureModule(compliance, accounts.owner, maxBalance, "setMaxBalance", [RESIDENT_CAP_PER_PERSON]);
+        const alice = accounts.alice.address;
+        // Runtime code that reverts with CountryNotListed(alice, 7): codecopy the data after the prefix, revert.
+        const revertData = countryAllow.interface.encodeErrorResult("CountryNotListed", [alice, 7]).slice(2);
+        const revertWith = "0x604460" + "0c" + "600039" + "6044" + "6000fd" + revertData;
+        for (const module of [countryAllow, maxBalance]) {
+          const snapshot = await network.provider.send("evm_snapshot", []);
+          await network.provider.send("hardhat_setCode", [await module.getAddress(), revertWith]);
+          await expect(token.connect(accounts.agent).mint(alice, JGB_UNIT))
+            .to.be.revertedWithCustomError(countryAllow, "CountryNotListed")
+            .withArgs(alice, 7);
+          await network.provider.send("evm_revert", [snapshot]);
+        }
       });
     });
 
@@ -867,9 +944,9 @@ describe("ModularCompliance", function () {
         expect(await compliance.checkTransferWithContext(ZERO, charlie, 1n, context)).to.equal(
           await suite.modules.countryAllow.getAddress(),
         );
-        expect(await compliance.checkTransferWithContext(ZERO, charlie, 1n, { ...context, toCountry: COUNTRY.JP })).to.equal(
-          ZERO,
-        );
+        expect(
+          await compliance.checkTransferWithContext(ZERO, charlie, 1n, { ...context, toCountry: COUNTRY.JP }),
+        ).to.equal(ZERO);
       });
     });
   });
@@ -1027,7 +1104,8 @@ describe("ModularCompliance", function () {
       it("sets each module's index in the mask of every transfer hook it declared", async function () {
         const { compliance, suite, accounts } = await loadFixture(complianceBaseFixture);
         const { lockUp, supplyCap, maxHolders } = suite.modules;
-        for (const module of [lockUp, supplyCap, maxHolders]) await compliance.connect(accounts.owner).addModule(module);
+        for (const module of [lockUp, supplyCap, maxHolders])
+          await compliance.connect(accounts.owner).addModule(module);
         // lockUp (0) checks transfers, supplyCap (1) only mints, maxHolders (2) checks and records them
         expect(await compliance.transferHookModules()).to.deep.equal([0b101n, 0b100n]);
       });
@@ -1037,7 +1115,8 @@ describe("ModularCompliance", function () {
       it("moves the last module's bits to the freed index and clears the last index", async function () {
         const { compliance, suite, accounts } = await loadFixture(complianceBaseFixture);
         const { lockUp, supplyCap, maxHolders } = suite.modules;
-        for (const module of [lockUp, supplyCap, maxHolders]) await compliance.connect(accounts.owner).addModule(module);
+        for (const module of [lockUp, supplyCap, maxHolders])
+          await compliance.connect(accounts.owner).addModule(module);
         await compliance.connect(accounts.owner).removeModule(lockUp); // maxHolders moves to 0
         expect(await compliance.transferHookModules()).to.deep.equal([0b01n, 0b01n]);
         await compliance.connect(accounts.owner).removeModule(supplyCap); // the last one: nothing moves

@@ -23,6 +23,10 @@ abstract contract IdentityBalanceModule is AbstractModule {
         mapping(address wallet => address investor) creditedAs;
     }
 
+    /// @dev {_investors} bits: the sender's, the recipient's wallet is pinned before the change.
+    uint256 private constant PINNED_FROM = 1;
+    uint256 private constant PINNED_TO = 2;
+
     mapping(bytes32 ledgerKey => Ledger ledger) private _ledgers;
 
     /// @notice Units held by `investor` (an ONCHAINID, or a wallet without one) under `compliance`.
@@ -61,9 +65,9 @@ abstract contract IdentityBalanceModule is AbstractModule {
         address compliance,
         TransferContext memory context
     ) internal view override returns (bool) {
-        Ledger storage ledger = _ledger(compliance);
-        (address fromInvestor, address toInvestor) = _investors(ledger, from, to, context);
-        return _checkInvestors(compliance, ledger, fromInvestor, toInvestor, value);
+        (Ledger storage ledger, uint256 setting) = _ledgerAndSetting(compliance);
+        (address fromInvestor, address toInvestor, ) = _investors(ledger, from, to, context);
+        return _checkInvestors(compliance, ledger, setting, fromInvestor, toInvestor, value);
     }
 
     /// @dev Moves `value` between the investor keys, then pins or releases each wallet by its balance
@@ -76,8 +80,8 @@ abstract contract IdentityBalanceModule is AbstractModule {
         TransferContext memory context
     ) internal override {
         Ledger storage ledger = _ledger(compliance);
-        (address fromInvestor, address toInvestor) = _investors(ledger, from, to, context);
-        _record(compliance, ledger, from, to, value, fromInvestor, toInvestor, context);
+        (address fromInvestor, address toInvestor, uint256 pinned) = _investors(ledger, from, to, context);
+        _record(compliance, ledger, from, to, value, fromInvestor, toInvestor, pinned, context);
     }
 
     /// @dev {_check} then {_action} with the ledger and the investor keys resolved once (the keys do not
@@ -89,19 +93,21 @@ abstract contract IdentityBalanceModule is AbstractModule {
         address compliance,
         TransferContext memory context
     ) internal override returns (bool) {
-        Ledger storage ledger = _ledger(compliance);
-        (address fromInvestor, address toInvestor) = _investors(ledger, from, to, context);
-        if (!_checkInvestors(compliance, ledger, fromInvestor, toInvestor, value)) return false;
+        (Ledger storage ledger, uint256 setting) = _ledgerAndSetting(compliance);
+        (address fromInvestor, address toInvestor, uint256 pinned) = _investors(ledger, from, to, context);
+        if (!_checkInvestors(compliance, ledger, setting, fromInvestor, toInvestor, value)) return false;
         TransferContexts.applyChange(from, to, value, context);
-        _record(compliance, ledger, from, to, value, fromInvestor, toInvestor, context);
+        _record(compliance, ledger, from, to, value, fromInvestor, toInvestor, pinned, context);
         return true;
     }
 
     /// @dev The rule, on investor keys: whether moving `value` from `fromInvestor` (zero: a mint) to
-    /// `toInvestor` (zero: a burn) is allowed under `compliance`, given `ledger` before the change.
+    /// `toInvestor` (zero: a burn) is allowed under `compliance`, given `ledger` before the change and
+    /// the module's setting for `compliance` ({AbstractModule-_bindingSetting}, read with the ledger).
     function _checkInvestors(
         address compliance,
         Ledger storage ledger,
+        uint256 setting,
         address fromInvestor,
         address toInvestor,
         uint256 value
@@ -118,15 +124,25 @@ abstract contract IdentityBalanceModule is AbstractModule {
     /// @dev Called when an investor's holding goes back to zero.
     function _onInvestorLeft(address compliance) internal virtual {}
 
-    /// @dev The investor keys of the sender (zero for a mint) and of the recipient (zero for a burn).
+    /// @dev The investor keys of the sender (zero for a mint) and of the recipient (zero for a burn), and
+    /// which of the two wallets are pinned before the change (PINNED_FROM, PINNED_TO bits), so that
+    /// settling them after it does not read their pins again.
     function _investors(
         Ledger storage ledger,
         address from,
         address to,
         TransferContext memory context
-    ) private view returns (address fromInvestor, address toInvestor) {
-        if (from != address(0)) fromInvestor = _senderKey(ledger, from, context);
-        if (to != address(0)) toInvestor = _recipientKey(ledger, to, context);
+    ) private view returns (address fromInvestor, address toInvestor, uint256 pinned) {
+        if (from != address(0)) {
+            address credited = ledger.creditedAs[from];
+            if (credited != address(0)) (fromInvestor, pinned) = (credited, PINNED_FROM);
+            else fromInvestor = _keyFor(from, context.registry.identity(from));
+        }
+        if (to != address(0)) {
+            address credited = ledger.creditedAs[to];
+            if (credited != address(0)) (toInvestor, pinned) = (credited, pinned | PINNED_TO);
+            else toInvestor = _keyFor(to, context.toIdentity);
+        }
     }
 
     /// @dev Moves `value` between the investor keys, then pins or releases each wallet by its balance
@@ -139,21 +155,24 @@ abstract contract IdentityBalanceModule is AbstractModule {
         uint256 value,
         address fromInvestor,
         address toInvestor,
+        uint256 pinned,
         TransferContext memory context
     ) private {
         if (from == address(0)) {
             _credit(compliance, ledger, toInvestor, value);
-            _settleWallet(ledger, to, toInvestor, context.toBalance);
+            _settleWallet(ledger, to, toInvestor, context.toBalance, pinned & PINNED_TO != 0);
         } else if (to == address(0)) {
             _debit(compliance, ledger, fromInvestor, value);
-            _settleWallet(ledger, from, fromInvestor, context.fromBalance);
+            _settleWallet(ledger, from, fromInvestor, context.fromBalance, pinned & PINNED_FROM != 0);
         } else {
             if (fromInvestor != toInvestor) {
                 _debit(compliance, ledger, fromInvestor, value);
                 _credit(compliance, ledger, toInvestor, value);
             }
-            _settleWallet(ledger, from, fromInvestor, context.fromBalance);
-            _settleWallet(ledger, to, toInvestor, context.toBalance);
+            _settleWallet(ledger, from, fromInvestor, context.fromBalance, pinned & PINNED_FROM != 0);
+            // A move to oneself: the sender's settling above may have changed the pin.
+            bool toPinned = from == to ? ledger.creditedAs[to] != address(0) : pinned & PINNED_TO != 0;
+            _settleWallet(ledger, to, toInvestor, context.toBalance, toPinned);
         }
     }
 
@@ -162,24 +181,9 @@ abstract contract IdentityBalanceModule is AbstractModule {
         return _ledgers[keccak256(abi.encode(compliance, _bindingCount(compliance)))];
     }
 
-    function _senderKey(
-        Ledger storage ledger,
-        address from,
-        TransferContext memory context
-    ) private view returns (address) {
-        address credited = ledger.creditedAs[from];
-        if (credited != address(0)) return credited;
-        return _keyFor(from, context.registry.identity(from));
-    }
-
-    function _recipientKey(
-        Ledger storage ledger,
-        address to,
-        TransferContext memory context
-    ) private view returns (address) {
-        address credited = ledger.creditedAs[to];
-        if (credited != address(0)) return credited;
-        return _keyFor(to, context.toIdentity);
+    function _ledgerAndSetting(address compliance) private view returns (Ledger storage ledger, uint256 setting) {
+        (uint64 count, uint128 setting_) = _bindingCountAndSetting(compliance);
+        return (_ledgers[keccak256(abi.encode(compliance, count))], setting_);
     }
 
     function _keyFor(address wallet, IOnchainIdentity identity) private pure returns (address) {
@@ -201,11 +205,16 @@ abstract contract IdentityBalanceModule is AbstractModule {
     }
 
     /// @dev Pins a holding wallet to its investor key, and releases the pin once it holds nothing
-    /// (`balance` is the wallet's balance after the change).
-    function _settleWallet(Ledger storage ledger, address wallet, address investor, uint256 balance) private {
-        address pinned = ledger.creditedAs[wallet];
+    /// (`balance` is the wallet's balance after the change; `pinned`, whether it is pinned now).
+    function _settleWallet(
+        Ledger storage ledger,
+        address wallet,
+        address investor,
+        uint256 balance,
+        bool pinned
+    ) private {
         bool holds = balance != 0;
-        if (holds && pinned == address(0)) ledger.creditedAs[wallet] = investor;
-        else if (!holds && pinned != address(0)) delete ledger.creditedAs[wallet];
+        if (holds && !pinned) ledger.creditedAs[wallet] = investor;
+        else if (!holds && pinned) delete ledger.creditedAs[wallet];
     }
 }

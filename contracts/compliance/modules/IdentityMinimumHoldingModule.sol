@@ -40,13 +40,13 @@ contract IdentityMinimumHoldingModule is IdentityBalanceModule {
     }
 
     function _checkInvestors(
-        address compliance,
+        address,
         Ledger storage ledger,
+        uint256 minimum,
         address fromInvestor,
         address toInvestor,
         uint256 value
     ) internal view override returns (bool) {
-        uint256 minimum = _bindingSetting(compliance);
         if (minimum == 0) return true;
         if (fromInvestor != address(0)) {
             if (fromInvestor == toInvestor) return true;

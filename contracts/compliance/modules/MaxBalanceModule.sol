@@ -43,13 +43,14 @@ contract MaxBalanceModule is IdentityBalanceModule {
 
     /// @dev Moves between wallets of one investor leave its holding unchanged and are always allowed.
     function _checkInvestors(
-        address compliance,
+        address,
         Ledger storage ledger,
+        uint256 setting,
         address fromInvestor,
         address toInvestor,
         uint256 value
     ) internal view override returns (bool) {
         if (fromInvestor == toInvestor) return true;
-        return ledger.balanceOf[toInvestor] + value <= _bindingSetting(compliance);
+        return ledger.balanceOf[toInvestor] + value <= setting;
     }
 }

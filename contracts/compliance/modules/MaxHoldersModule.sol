@@ -33,6 +33,7 @@ contract MaxHoldersModule is IdentityBalanceModule {
     function _checkInvestors(
         address compliance,
         Ledger storage ledger,
+        uint256,
         address fromInvestor,
         address toInvestor,
         uint256 value

@@ -236,6 +236,36 @@ export function shouldBehaveLikeModule<C extends ComplianceContext & { module: B
       });
     });
 
+    describe(".moduleCheckWithContext() with a malformed context", function () {
+      // The module copies the context to memory in one go (AbstractModule._copy) and must still refuse,
+      // as the ABI decoder would, a field wider than its type: words 4, 5 and 6 of the arguments are the
+      // registry, the recipient's identity and the recipient's country.
+      for (const [field, word, dirty] of [
+        ["registry", 4, 1n << 160n],
+        ["toIdentity", 5, 1n << 255n],
+        ["toCountry", 6, 1n << 16n],
+      ] as const) {
+        it(`reverts without a reason when ${field} does not fit its type`, async function () {
+          const { asModule, token, accounts, complianceAddress, moduleAddress } = await setup();
+          const { alice, bob } = accounts;
+          const context = await transferContextOf(token, alice.address, bob.address);
+          const data = asModule.interface.encodeFunctionData("moduleCheckWithContext", [
+            alice.address,
+            bob.address,
+            1n,
+            complianceAddress,
+            context,
+          ]);
+          // The well-formed call answers.
+          await ethers.provider.call({ to: moduleAddress, data });
+          const start = 2 + 8 + 64 * word;
+          const value = BigInt("0x" + data.slice(start, start + 64)) | dirty;
+          const malformed = data.slice(0, start) + value.toString(16).padStart(64, "0") + data.slice(start + 64);
+          await expect(ethers.provider.call({ to: moduleAddress, data: malformed })).to.be.revertedWithoutReason();
+        });
+      }
+    });
+
     describe(".moduleCheckAndActionWithContext()", function () {
       describe("when called by the bound compliance", function () {
         it("answers like moduleCheckWithContext on the state before the change", async function () {
